@@ -1,0 +1,294 @@
+"""CEL helpers for definitions: ``from kro_gen import cel``.
+
+Every helper takes Python values or expressions and returns an :class:`~kro_gen.expr.wrapper.Expr`.
+Python literals are quoted for you; raw CEL text only goes in through :func:`raw`.
+
+>>> from kro_gen import cel
+>>> from kro_gen.expr.render import render_cel
+>>> render_cel(cel.cond(cel.raw("schema.spec.env == 'prod'"), "info", "debug")._node)
+'schema.spec.env == "prod" ? "info" : "debug"'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kro_gen.errors import ExpressionError
+from kro_gen.expr import nodes as n
+from kro_gen.expr.wrapper import CelType, Expr, node_of, template_node, to_node, type_of
+
+__all__ = [
+    "all_",
+    "and_",
+    "call",
+    "cond",
+    "contains",
+    "default",
+    "double",
+    "each",
+    "ends_with",
+    "exists",
+    "filter_",
+    "format",
+    "has",
+    "in_",
+    "int_",
+    "join",
+    "lit",
+    "lower",
+    "map_",
+    "map_of",
+    "matches",
+    "method",
+    "not_",
+    "or_",
+    "raw",
+    "replace",
+    "size",
+    "split",
+    "starts_with",
+    "string",
+    "substring",
+    "template",
+    "trim",
+    "upper",
+]
+
+
+def _expr(value: object) -> Expr:
+    return value if isinstance(value, Expr) else Expr(to_node(value), type_of(value))
+
+
+def lit(value: Any) -> Expr:
+    """A literal value as an expression (quoted as needed)."""
+    return Expr(to_node(value), type_of(value))
+
+
+def raw(text: str, type: CelType | None = None) -> Expr:
+    """Raw CEL text, parsed now (kro's optional syntax ``.?`` and ``[?`` included).
+
+    Use it for what the helpers do not cover; the text is checked when the definition loads.
+    """
+    from kro_gen.expr.parser import parse_cel
+
+    return Expr(parse_cel(text), type)
+
+
+def cond(condition: object, then: object, otherwise: object) -> Expr:
+    """``condition ? then : otherwise``."""
+    then_type, other_type = type_of(then), type_of(otherwise)
+    return Expr(
+        n.Cond(to_node(condition), to_node(then), to_node(otherwise)),
+        then_type if then_type == other_type else None,
+    )
+
+
+def and_(*conditions: object) -> Expr:
+    """All conditions hold (``a && b && ...``)."""
+    return _fold("&&", conditions)
+
+
+def or_(*conditions: object) -> Expr:
+    """Any condition holds (``a || b || ...``)."""
+    return _fold("||", conditions)
+
+
+def _fold(op: str, conditions: Sequence[object]) -> Expr:
+    if not conditions:
+        raise ExpressionError(f"{'and_' if op == '&&' else 'or_'}() needs at least one condition")
+    node = to_node(conditions[0])
+    for item in conditions[1:]:
+        node = n.Binary(op, node, to_node(item))
+    return Expr(node, "bool")
+
+
+def not_(condition: object) -> Expr:
+    """``!condition``."""
+    return Expr(n.Unary("!", to_node(condition)), "bool")
+
+
+def has(field: Expr) -> Expr:
+    """``has(x.f)``: whether the last field of a selection is present."""
+    node = node_of(field) if isinstance(field, Expr) else None
+    if not isinstance(node, n.Select):
+        raise ExpressionError("cel.has() takes a field selection such as schema.spec.x")
+    return Expr(n.Call("has", (node,)), "bool")
+
+
+def _optional_chain(node: n.Node) -> n.Node:
+    if isinstance(node, n.Select):
+        return n.Select(node.operand, node.field, optional=True)
+    if isinstance(node, n.Index):
+        return n.Index(node.operand, node.index, optional=True)
+    raise ExpressionError("cel.default() takes a field selection or index such as cm.data.key")
+
+
+def default(field: Expr, fallback: object) -> Expr:
+    """``x.?f.orValue(fallback)``: the field, or ``fallback`` when it is absent."""
+    node = _optional_chain(node_of(field) if isinstance(field, Expr) else to_node(field))
+    fallback_type = type_of(fallback)
+    hint = field._type if isinstance(field, Expr) and field._type == fallback_type else fallback_type
+    return Expr(n.Method(node, "orValue", (to_node(fallback),)), hint)
+
+
+def size(value: object) -> Expr:
+    """``size(x)`` of a string, list or map."""
+    return Expr(n.Call("size", (to_node(value),)), "int")
+
+
+def string(value: object) -> Expr:
+    """``string(x)``."""
+    return Expr(n.Call("string", (to_node(value),)), "string")
+
+
+def int_(value: object) -> Expr:
+    """``int(x)``."""
+    return Expr(n.Call("int", (to_node(value),)), "int")
+
+
+def double(value: object) -> Expr:
+    """``double(x)``."""
+    return Expr(n.Call("double", (to_node(value),)), "double")
+
+
+def in_(item: object, collection: object) -> Expr:
+    """``item in collection``."""
+    return Expr(n.Binary("in", to_node(item), to_node(collection)), "bool")
+
+
+def method(target: object, function: str, *args: object, type: CelType | None = None) -> Expr:
+    """Any receiver-style CEL function: ``target.function(args...)``."""
+    return Expr(n.Method(to_node(target), function, tuple(to_node(a) for a in args)), type)
+
+
+def call(function: str, *args: object, type: CelType | None = None) -> Expr:
+    """Any global CEL function: ``function(args...)`` (e.g. ``"random.seededString"``)."""
+    return Expr(n.Call(function, tuple(to_node(a) for a in args)), type)
+
+
+def contains(text: object, part: object) -> Expr:
+    """``text.contains(part)``."""
+    return method(text, "contains", part, type="bool")
+
+
+def starts_with(text: object, prefix: object) -> Expr:
+    """``text.startsWith(prefix)``."""
+    return method(text, "startsWith", prefix, type="bool")
+
+
+def ends_with(text: object, suffix: object) -> Expr:
+    """``text.endsWith(suffix)``."""
+    return method(text, "endsWith", suffix, type="bool")
+
+
+def matches(text: object, pattern: object) -> Expr:
+    """``text.matches(pattern)`` (RE2)."""
+    return method(text, "matches", pattern, type="bool")
+
+
+def lower(text: object) -> Expr:
+    """``text.lowerAscii()``."""
+    return method(text, "lowerAscii", type="string")
+
+
+def upper(text: object) -> Expr:
+    """``text.upperAscii()``."""
+    return method(text, "upperAscii", type="string")
+
+
+def trim(text: object) -> Expr:
+    """``text.trim()``."""
+    return method(text, "trim", type="string")
+
+
+def replace(text: object, old: object, new: object) -> Expr:
+    """``text.replace(old, new)``."""
+    return method(text, "replace", old, new, type="string")
+
+
+def split(text: object, separator: object) -> Expr:
+    """``text.split(separator)``."""
+    return method(text, "split", separator, type="list")
+
+
+def join(items: object, separator: object = "") -> Expr:
+    """``items.join(separator)``."""
+    return method(items, "join", separator, type="string")
+
+
+def substring(text: object, start: object, end: object | None = None) -> Expr:
+    """``text.substring(start[, end])``."""
+    if end is None:
+        return method(text, "substring", start, type="string")
+    return method(text, "substring", start, end, type="string")
+
+
+def format(pattern: str, *args: object) -> Expr:
+    """``"pattern".format([args...])`` (kro's string formatting: ``%s``, ``%d``, ``%f``...)."""
+    return Expr(n.Method(n.Literal(pattern), "format", (n.ListLit(tuple(to_node(a) for a in args)),)), "string")
+
+
+def template(pattern: str, *args: object) -> Expr:
+    """A string template: each ``%s`` in ``pattern`` is replaced by the next argument.
+
+    Non-string arguments are wrapped in ``string()``, as f-strings are. ``%%`` is a literal ``%``.
+    """
+    pieces = pattern.split("%s")
+    if len(pieces) - 1 != len(args):
+        raise ExpressionError(
+            f"cel.template({pattern!r}) has {len(pieces) - 1} '%s' but {len(args)} arguments",
+            hint="give one argument per %s",
+        )
+    parts: list[str | Expr] = []
+    for index, piece in enumerate(pieces):
+        parts.append(piece.replace("%%", "%"))
+        if index < len(args):
+            parts.append(_expr(args[index]))
+    return Expr(template_node(parts), "string")
+
+
+_VARIABLES = ("x", "y", "z", "v", "w")
+
+
+def _bind(collection: object, body: Callable[[Expr], object], used: frozenset[str]) -> tuple[str, n.Node]:
+    names = [v for v in _VARIABLES if v not in used]
+    variable = names[0] if names else "it"
+    result = body(Expr(n.Ident(variable)))
+    return variable, to_node(result)
+
+
+def _comprehension(macro: str, collection: object, body: Callable[[Expr], object], type: CelType | None) -> Expr:
+    target = to_node(collection)
+    used = frozenset(n.free_identifiers(target))
+    variable, body_node = _bind(collection, body, used)
+    return Expr(n.Comprehension(target, macro, (variable,), (body_node,)), type)
+
+
+def map_(collection: object, body: Callable[[Expr], object]) -> Expr:
+    """``collection.map(x, body(x))``."""
+    return _comprehension("map", collection, body, "list")
+
+
+def filter_(collection: object, predicate: Callable[[Expr], object]) -> Expr:
+    """``collection.filter(x, predicate(x))``."""
+    return _comprehension("filter", collection, predicate, "list")
+
+
+def all_(collection: object, predicate: Callable[[Expr], object]) -> Expr:
+    """``collection.all(x, predicate(x))``."""
+    return _comprehension("all", collection, predicate, "bool")
+
+
+def exists(collection: object, predicate: Callable[[Expr], object]) -> Expr:
+    """``collection.exists(x, predicate(x))``."""
+    return _comprehension("exists", collection, predicate, "bool")
+
+
+def map_of(entries: dict[object, object]) -> Expr:
+    """A map literal whose keys may be expressions (kro does not evaluate ``${}`` in YAML keys)."""
+    return Expr(n.MapLit(tuple((to_node(k), to_node(v)) for k, v in entries.items())), "map")
+
+
+#: ``each``: the item inside a collection's ``ready_when``.
+each = Expr(n.Ident("each"))

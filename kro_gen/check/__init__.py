@@ -1,0 +1,110 @@
+"""Every rule kro v0.9.3 enforces, checked offline: RGDs, instances, and YAML files.
+
+- :func:`check_rgd` runs every RGD rule (identity, SimpleSchema, resources, forEach, metadata,
+  expressions, status, graph cycles) and, with a schema registry, the Kubernetes schema and CEL type
+  checks of :mod:`kro_gen.check.k8s_validate` and :mod:`kro_gen.check.typecheck`.
+- :func:`check_instance` checks an instance against the RGD it belongs to.
+- :func:`check_files` is ``kro-gen validate PATH...``.
+- :mod:`kro_gen.check.report` prints findings and picks the exit code.
+
+Every finding has a stable rule name, a location (file or graph, resource id, field path) and a fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kro_gen.check.files import check_files
+from kro_gen.check.findings import Finding, Severity, errors
+from kro_gen.check.rules_base import RgdView, finding
+from kro_gen.check.rules_instances import check_instance
+from kro_gen.errors import Location
+
+__all__ = [
+    "Finding",
+    "Severity",
+    "check_files",
+    "check_instance",
+    "check_rgd",
+    "default_registry",
+    "errors",
+]
+
+
+def default_registry() -> Any | None:
+    """A fresh registry of the built-in Kubernetes kinds (None if the schema layer is unavailable).
+
+    Fresh, because registering CRDs or RGDs changes a registry; the built-in schemas themselves are
+    loaded once per process and shared.
+    """
+    try:
+        from kro_gen.check.k8s_schemas import SchemaRegistry
+    except ImportError:  # pragma: no cover - the schema layer ships with the package
+        return None
+    return SchemaRegistry.default()
+
+
+def check_rgd(rgd: Mapping[str, Any], *, location: Location, registry: Any | None = None) -> list[Finding]:
+    """Every offline kro v0.9.3 rule on one RGD dict (generated, or hand-written and parsed from YAML).
+
+    Args:
+        rgd: the ResourceGraphDefinition; nothing in it is trusted (wrong types become findings).
+        location: where the RGD is (file, or graph name); findings add the resource id and field path.
+        registry: schemas for template validation and type checking
+            (:class:`~kro_gen.check.k8s_schemas.SchemaRegistry`). None uses the built-in Kubernetes
+            kinds; pass one with your CRDs registered to check templates of custom kinds.
+
+    Returns:
+        Findings in rule order, without duplicates.
+    """
+    if not isinstance(rgd, Mapping):
+        return [
+            finding(
+                "rgd-spec",
+                f"an RGD must be a map, not a {type(rgd).__name__}",
+                location,
+                "give a ResourceGraphDefinition object",
+            )
+        ]
+    from kro_gen.check.rules_expressions import check_expressions
+    from kro_gen.check.rules_foreach import check_for_each
+    from kro_gen.check.rules_graph import check_graph
+    from kro_gen.check.rules_identity import check_identity
+    from kro_gen.check.rules_metadata import check_metadata
+    from kro_gen.check.rules_resources import check_resources
+    from kro_gen.check.rules_schema import check_schema, parse_schema
+    from kro_gen.check.rules_sites import collect_sites
+    from kro_gen.check.rules_status import check_status
+
+    view = RgdView(rgd, location)
+    registry = registry if registry is not None else default_registry()
+    sites = collect_sites(view)
+    parsed = parse_schema(view)
+    found = check_identity(view)
+    found += check_schema(view, sites, parsed)
+    found += check_resources(view)
+    found += check_for_each(view, sites, registry)
+    found += check_metadata(view, registry)
+    found += check_expressions(view, sites)
+    found += check_status(view, sites)
+    found += check_graph(view, sites)
+    if registry is not None:
+        found += _schema_checks(view, sites, parsed, registry)
+    return list(dict.fromkeys(found))
+
+
+def _schema_checks(view: RgdView, sites: list[Any], parsed: Any, registry: Any) -> list[Finding]:
+    """Templates against their kinds' schemas, and expression types (engineer B's layer)."""
+    try:
+        from kro_gen.check.k8s_validate import validate_manifest
+        from kro_gen.check.typecheck import check_expression_types
+    except ImportError:  # pragma: no cover - the schema layer ships with the package
+        return []
+    found: list[Finding] = []
+    for resource in view.resources:
+        if resource.api_version and resource.kind and resource.template is not None:
+            where = view.at((*resource.path, "template"), resource)
+            found += validate_manifest(resource.template, registry, where)
+    found += check_expression_types(view.rgd, parsed, registry, view.location, sites=sites)
+    return found

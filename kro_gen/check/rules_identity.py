@@ -1,0 +1,349 @@
+"""Identity rules: the RGD's own apiVersion/kind/name/annotations and ``spec.schema``'s identity fields.
+
+These are mostly what the RGD CRD enforces at ``kubectl apply`` time (patterns, the scope enum, no
+unknown fields) plus the server-defaulted fields that make a GitOps tool show a permanent diff.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from kro_gen.check.findings import Finding
+from kro_gen.check.rules_base import (
+    DNS_SUBDOMAIN,
+    RGD_API_VERSION,
+    RGD_KIND,
+    RgdView,
+    as_map,
+    finding,
+    type_name,
+    unknown_keys,
+    warning,
+)
+
+SCHEMA_API_VERSION = re.compile(r"^v[0-9]+(alpha[0-9]+|beta[0-9]+)?$")
+SCHEMA_KIND = re.compile(r"^[A-Z][a-zA-Z0-9]{0,62}$")
+ALLOW_BREAKING = "kro.run/allow-breaking-changes"
+
+_TOP_KEYS = frozenset({"apiVersion", "kind", "metadata", "spec", "status"})
+_SPEC_KEYS = frozenset({"schema", "resources"})
+_SCHEMA_KEYS = frozenset(
+    {
+        "apiVersion",
+        "kind",
+        "group",
+        "scope",
+        "spec",
+        "types",
+        "status",
+        "additionalPrinterColumns",
+        "metadata",
+    }
+)
+_SCHEMA_METADATA_KEYS = frozenset({"labels", "annotations"})
+_MAIN_ONLY = {"shortNames": "schema.shortNames", "categories": "schema.categories"}
+_COLUMN_KEYS = frozenset({"name", "type", "jsonPath", "description", "format", "priority"})
+_COLUMN_TYPES = frozenset({"integer", "number", "string", "boolean", "date"})
+
+
+def check_identity(view: RgdView) -> list[Finding]:
+    """Every identity rule on one RGD."""
+    found = _check_header(view)
+    found += _check_annotations(view)
+    if not isinstance(view.rgd.get("spec"), Mapping):
+        found.append(
+            finding(
+                "rgd-spec",
+                f"the RGD has no spec map (got {type_name(view.rgd.get('spec'))})",
+                view.at(("spec",)),
+                "add spec.schema (apiVersion, kind, spec) and spec.resources",
+            )
+        )
+        return found
+    found += unknown_keys(view.spec, _SPEC_KEYS, ("spec",), view, where="spec")
+    if not isinstance(view.spec.get("schema"), Mapping):
+        found.append(
+            finding(
+                "rgd-spec",
+                f"spec.schema is required and must be a map (got {type_name(view.spec.get('schema'))})",
+                view.at(("spec", "schema")),
+                "add spec.schema with apiVersion, kind and the instance spec",
+            )
+        )
+        return found
+    found += _check_schema_keys(view)
+    found += _check_schema_identity(view)
+    found += _check_printer_columns(view)
+    return found
+
+
+def _check_header(view: RgdView) -> list[Finding]:
+    found: list[Finding] = []
+    rgd = view.rgd
+    if rgd.get("apiVersion") != RGD_API_VERSION:
+        found.append(
+            finding(
+                "rgd-api-version",
+                f"apiVersion is {rgd.get('apiVersion')!r}; kro v0.9.3 serves only {RGD_API_VERSION}",
+                view.at(("apiVersion",)),
+                f"set apiVersion: {RGD_API_VERSION}",
+            )
+        )
+    if rgd.get("kind") != RGD_KIND:
+        found.append(
+            finding(
+                "rgd-kind",
+                f"kind is {rgd.get('kind')!r}, not {RGD_KIND}",
+                view.at(("kind",)),
+                f"set kind: {RGD_KIND}",
+            )
+        )
+    found += unknown_keys(rgd, _TOP_KEYS, (), view, where="a ResourceGraphDefinition")
+    name = view.name
+    if name is None:
+        found.append(
+            finding(
+                "rgd-name",
+                "metadata.name is missing",
+                view.at(("metadata", "name")),
+                "name the RGD, e.g. after its kind's plural and group (webapps.example.com); keep it stable",
+            )
+        )
+    elif len(name) > 253 or not DNS_SUBDOMAIN.match(name):
+        found.append(
+            finding(
+                "rgd-name",
+                f"metadata.name {name!r} is not a DNS-1123 subdomain",
+                view.at(("metadata", "name")),
+                "use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+            )
+        )
+    return found
+
+
+def _check_annotations(view: RgdView) -> list[Finding]:
+    found: list[Finding] = []
+    annotations = as_map(as_map(view.rgd.get("metadata")).get("annotations"))
+    for key, value in annotations.items():
+        path = ("metadata", "annotations", str(key))
+        if key == ALLOW_BREAKING:
+            if value != "true":
+                found.append(
+                    warning(
+                        "rgd-annotation",
+                        f'{ALLOW_BREAKING} is {value!r}; kro only honours the string "true"',
+                        view.at(path),
+                        f'set {ALLOW_BREAKING}: "true" (quoted) or remove the annotation',
+                    )
+                )
+        elif isinstance(key, str) and (key.startswith("kro.run/") or key.startswith("internal.kro.run/")):
+            found.append(
+                warning(
+                    "rgd-annotation",
+                    f"annotation {key!r} means nothing to kro v0.9.3 (only {ALLOW_BREAKING} is recognised)",
+                    view.at(path),
+                    "remove it, or use your own annotation prefix",
+                )
+            )
+    return found
+
+
+def _check_schema_keys(view: RgdView) -> list[Finding]:
+    found: list[Finding] = []
+    schema = view.schema
+    base = ("spec", "schema")
+    if "validation" in schema:
+        found.append(
+            finding(
+                "schema-validation-removed",
+                "spec.schema.validation was removed in kro v0.7 and is not in the v0.9.3 RGD CRD",
+                view.at((*base, "validation")),
+                'move each rule to a field marker: validation="<CEL>" on the field it checks',
+            )
+        )
+    for key, what in _MAIN_ONLY.items():
+        if key in schema:
+            found.append(
+                finding(
+                    "unknown-field",
+                    f"{what} exists only on kro main (unreleased), not in v0.9.3",
+                    view.at((*base, key)),
+                    f"remove {key} until your kro release supports it",
+                )
+            )
+    allowed = _SCHEMA_KEYS | {"validation", *_MAIN_ONLY}
+    found += unknown_keys(schema, allowed, base, view, where="spec.schema")
+    for key in ("spec", "types", "status", "metadata"):
+        if key in schema and not isinstance(schema[key], Mapping):
+            found.append(
+                finding(
+                    "rgd-field-type",
+                    f"spec.schema.{key} must be a map, not a {type_name(schema[key])}",
+                    view.at((*base, key)),
+                    f"write spec.schema.{key} as a YAML map of field names",
+                )
+            )
+    metadata = as_map(schema.get("metadata"))
+    found += unknown_keys(
+        metadata, _SCHEMA_METADATA_KEYS, (*base, "metadata"), view, where="spec.schema.metadata"
+    )
+    for key in _SCHEMA_METADATA_KEYS:
+        found += _string_map(view, metadata.get(key), (*base, "metadata", key))
+    return found
+
+
+def _string_map(view: RgdView, value: Any, path: tuple[str, ...]) -> list[Finding]:
+    if value is None:
+        return []
+    if not isinstance(value, Mapping):
+        return [
+            finding(
+                "rgd-field-type",
+                f"{path[-1]} must be a map of strings, not a {type_name(value)}",
+                view.at(path),
+                'write it as key: "value" pairs',
+            )
+        ]
+    return [
+        finding(
+            "rgd-field-type",
+            f"{path[-1]} value for {key!r} is a {type_name(item)}; Kubernetes needs a string",
+            view.at((*path, str(key))),
+            f'quote it: {key}: "{item}"',
+        )
+        for key, item in value.items()
+        if not isinstance(item, str)
+    ]
+
+
+def _check_schema_identity(view: RgdView) -> list[Finding]:
+    found: list[Finding] = []
+    schema = view.schema
+    base = ("spec", "schema")
+    version = schema.get("apiVersion")
+    if not isinstance(version, str) or not SCHEMA_API_VERSION.match(version):
+        found.append(
+            finding(
+                "schema-api-version",
+                f"spec.schema.apiVersion {version!r} does not match ^v[0-9]+(alpha[0-9]+|beta[0-9]+)?$",
+                view.at((*base, "apiVersion")),
+                "use a Kubernetes version name such as v1alpha1, v1beta2 or v1 (the group goes in group:)",
+            )
+        )
+    kind = schema.get("kind")
+    if not isinstance(kind, str) or not SCHEMA_KIND.match(kind):
+        found.append(
+            finding(
+                "schema-kind",
+                f"spec.schema.kind {kind!r} is not UpperCamelCase (^[A-Z][a-zA-Z0-9]{{0,62}}$)",
+                view.at((*base, "kind")),
+                "use an UpperCamelCase kind such as WebApplication (letters and digits only)",
+            )
+        )
+    found += _check_group(view)
+    scope = schema.get("scope")
+    if scope is None:
+        found.append(
+            warning(
+                "schema-scope",
+                "spec.schema.scope is not set; the API server fills in Namespaced, so GitOps shows a diff",
+                view.at((*base, "scope")),
+                "set scope: Namespaced (or Cluster) explicitly",
+            )
+        )
+    elif scope not in ("Namespaced", "Cluster"):
+        found.append(
+            finding(
+                "schema-scope",
+                f"spec.schema.scope {scope!r} is not Namespaced or Cluster",
+                view.at((*base, "scope")),
+                "set scope: Namespaced or scope: Cluster",
+            )
+        )
+    return found
+
+
+def _check_group(view: RgdView) -> list[Finding]:
+    path = ("spec", "schema", "group")
+    group = view.schema.get("group")
+    if group is None:
+        return [
+            warning(
+                "schema-group",
+                "spec.schema.group is not set; the API server fills in kro.run, so GitOps shows a diff",
+                view.at(path),
+                "set group explicitly, e.g. group: kro.run or your own domain such as platform.example.com",
+            )
+        ]
+    if not isinstance(group, str) or "." not in group or len(group) > 253 or not DNS_SUBDOMAIN.match(group):
+        return [
+            finding(
+                "schema-group",
+                f"spec.schema.group {group!r} is not a dotted DNS name; the API server rejects the generated CRD "
+                "and KindReady stays False",
+                view.at(path),
+                "use a lower-case dotted domain such as platform.example.com",
+            )
+        ]
+    return []
+
+
+def _check_printer_columns(view: RgdView) -> list[Finding]:
+    base = ("spec", "schema", "additionalPrinterColumns")
+    columns = view.schema.get("additionalPrinterColumns")
+    if columns is None:
+        return []
+    if not isinstance(columns, list):
+        return [
+            finding(
+                "rgd-field-type",
+                f"additionalPrinterColumns must be a list, not a {type_name(columns)}",
+                view.at(base),
+                "write a list of {name, type, jsonPath} entries",
+            )
+        ]
+    found: list[Finding] = []
+    for index, column in enumerate(columns):
+        path = (*base, index)
+        if not isinstance(column, Mapping):
+            found.append(
+                finding(
+                    "printer-column",
+                    "a printer column must be a map",
+                    view.at(path),
+                    "use {name, type, jsonPath}",
+                )
+            )
+            continue
+        found += unknown_keys(column, _COLUMN_KEYS, path, view, where="a printer column")
+        for key in ("name", "type", "jsonPath"):
+            if not isinstance(column.get(key), str) or not column.get(key):
+                found.append(
+                    finding(
+                        "printer-column",
+                        f"printer column {index} has no {key}",
+                        view.at((*path, key)),
+                        f"set {key} (e.g. name: Replicas, type: integer, jsonPath: .status.replicas)",
+                    )
+                )
+        if isinstance(column.get("type"), str) and column["type"] not in _COLUMN_TYPES:
+            found.append(
+                finding(
+                    "printer-column",
+                    f"printer column type {column['type']!r} is not one of {', '.join(sorted(_COLUMN_TYPES))}",
+                    view.at((*path, "type")),
+                    "use integer, number, string, boolean or date",
+                )
+            )
+    if columns and not any(isinstance(c, Mapping) and c.get("jsonPath") == ".status.state" for c in columns):
+        found.append(
+            warning(
+                "printer-column",
+                "additionalPrinterColumns replaces kro's default State/Ready/Age columns, and none shows .status.state",
+                view.at(base),
+                "add {name: State, type: string, jsonPath: .status.state} to keep kubectl get informative",
+            )
+        )
+    return found

@@ -1,0 +1,305 @@
+"""Resource entry rules: the shape of each ``spec.resources[]`` entry, ids, templates and externalRefs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kro_gen.check.findings import Finding
+from kro_gen.check.rules_base import (
+    Path,
+    ResourceView,
+    RgdView,
+    as_map,
+    finding,
+    type_name,
+    unknown_keys,
+)
+
+_RESOURCE_KEYS = frozenset({"id", "template", "externalRef", "readyWhen", "includeWhen", "forEach"})
+_REF_KEYS = frozenset({"apiVersion", "kind", "metadata"})
+_REF_METADATA_KEYS = frozenset({"name", "namespace", "selector"})
+_SELECTOR_KEYS = frozenset({"matchLabels", "matchExpressions"})
+_REQUIREMENT_KEYS = frozenset({"key", "operator", "values"})
+_OPERATORS = frozenset({"In", "NotIn", "Exists", "DoesNotExist"})
+
+
+def check_resources(view: RgdView) -> list[Finding]:
+    """Entry shape, id rules, template and externalRef shape for every resource."""
+    found: list[Finding] = []
+    raw_resources = view.spec.get("resources")
+    if raw_resources is not None and not isinstance(raw_resources, list):
+        return [
+            finding(
+                "rgd-field-type",
+                f"spec.resources must be a list, not a {type_name(raw_resources)}",
+                view.at(("spec", "resources")),
+                "write spec.resources as a YAML list of {id, template} entries",
+            )
+        ]
+    for index, entry in enumerate(raw_resources or []):
+        if not isinstance(entry, Mapping):
+            found.append(
+                finding(
+                    "rgd-field-type",
+                    f"resource entry {index} is a {type_name(entry)}, not a map",
+                    view.at(("spec", "resources", index)),
+                    "give each entry an id and a template (or externalRef)",
+                )
+            )
+    found += _check_ids(view)
+    for resource in view.resources:
+        found += unknown_keys(resource.raw, _RESOURCE_KEYS, resource.path, view, resource, where="a resource")
+        found += _check_lists(view, resource)
+        found += _check_object_choice(view, resource)
+        if resource.template is not None:
+            found += _check_template(view, resource)
+        if resource.external_ref is not None:
+            found += _check_external_ref(view, resource)
+    return found
+
+
+def _check_ids(view: RgdView) -> list[Finding]:
+    from kro_gen.graph.ids import ID_PATTERN, RESERVED_WORDS, suggest_id
+
+    found: list[Finding] = []
+    seen: dict[str, int] = {}
+    for resource in view.resources:
+        raw = resource.raw.get("id")
+        path = (*resource.path, "id")
+        if not isinstance(raw, str) or not raw:
+            found.append(
+                finding(
+                    "resource-id-format",
+                    f"resource #{resource.index} has no id (got {type_name(raw)})",
+                    view.at(path),
+                    "give it a lower camelCase id such as deployment or userService",
+                )
+            )
+            continue
+        if raw in RESERVED_WORDS:
+            found.append(
+                finding(
+                    "resource-id-reserved",
+                    f"id {raw!r} is a reserved word in kro",
+                    view.at(path, resource),
+                    f"rename it, e.g. to {raw + 'Resource'!r}, and update every ${{{raw}...}} reference",
+                )
+            )
+        elif not ID_PATTERN.match(raw):
+            found.append(
+                finding(
+                    "resource-id-format",
+                    f"id {raw!r} is not lower camelCase (^[a-z][a-zA-Z0-9]*$); '-' and '_' are rejected",
+                    view.at(path, resource),
+                    f"rename it to {suggest_id(raw)!r} and update every reference to it",
+                )
+            )
+        if raw in seen:
+            found.append(
+                finding(
+                    "resource-id-duplicate",
+                    f"id {raw!r} is already used by resource #{seen[raw]}",
+                    view.at(path, resource),
+                    "give every resource its own id",
+                )
+            )
+        else:
+            seen[raw] = resource.index
+    return found
+
+
+def _check_lists(view: RgdView, resource: ResourceView) -> list[Finding]:
+    found: list[Finding] = []
+    for key in ("readyWhen", "includeWhen"):
+        value = resource.raw.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            found.append(
+                finding(
+                    "rgd-field-type",
+                    f'{key} must be a list of "${{...}}" strings, not a {type_name(value)}',
+                    view.at((*resource.path, key), resource),
+                    f'write {key}: ["${{<bool expression>}}"]',
+                )
+            )
+            continue
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                found.append(
+                    finding(
+                        "rgd-field-type",
+                        f'{key}[{index}] is a {type_name(item)}; kro needs a "${{...}}" string',
+                        view.at((*resource.path, key, index), resource),
+                        'write the condition as a string expression, e.g. "${schema.spec.enabled}"',
+                    )
+                )
+    return found
+
+
+def _check_object_choice(view: RgdView, resource: ResourceView) -> list[Finding]:
+    has_template = "template" in resource.raw
+    has_ref = "externalRef" in resource.raw
+    found: list[Finding] = []
+    if has_template == has_ref:
+        what = "both template and externalRef" if has_template else "neither template nor externalRef"
+        found.append(
+            finding(
+                "resource-template-or-externalref",
+                f"resource {resource.label} has {what}; exactly one of them must be provided",
+                view.at(resource.path, resource),
+                "keep template to create the object, or externalRef to read an existing one",
+            )
+        )
+    for key in ("template", "externalRef"):
+        if key in resource.raw and not isinstance(resource.raw[key], Mapping):
+            found.append(
+                finding(
+                    "rgd-field-type",
+                    f"{key} must be a map, not a {type_name(resource.raw[key])}",
+                    view.at((*resource.path, key), resource),
+                    f"write {key} as a Kubernetes object map (apiVersion, kind, metadata, ...)",
+                )
+            )
+    return found
+
+
+def _check_template(view: RgdView, resource: ResourceView) -> list[Finding]:
+    template = resource.template or {}
+    base: Path = (*resource.path, "template")
+    found: list[Finding] = []
+    for key in ("apiVersion", "kind"):
+        if not isinstance(template.get(key), str) or not template.get(key):
+            found.append(
+                finding(
+                    "template-shape",
+                    f"template {key} is {'missing' if key not in template else type_name(template[key])}; "
+                    "kro needs a string",
+                    view.at((*base, key), resource),
+                    f"set {key}, e.g. {'apps/v1' if key == 'apiVersion' else 'Deployment'}",
+                )
+            )
+    metadata = template.get("metadata")
+    if not isinstance(metadata, Mapping):
+        found.append(
+            finding(
+                "template-shape",
+                f"template metadata is {'missing' if metadata is None else 'a ' + type_name(metadata)}; "
+                "kro needs a map",
+                view.at((*base, "metadata"), resource),
+                'add metadata: {name: "${schema.metadata.name}-<suffix>"}',
+            )
+        )
+    elif not isinstance(metadata.get("name"), str) or not metadata.get("name"):
+        found.append(
+            finding(
+                "template-name",
+                "template metadata.name is missing or empty; kro needs it to find the object again",
+                view.at((*base, "metadata", "name"), resource),
+                'set metadata.name, e.g. "${schema.metadata.name}-' + (resource.id or "x").lower() + '"',
+            )
+        )
+    return found
+
+
+def _check_external_ref(view: RgdView, resource: ResourceView) -> list[Finding]:
+    ref = resource.external_ref or {}
+    base: Path = (*resource.path, "externalRef")
+    found = unknown_keys(ref, _REF_KEYS, base, view, resource, where="externalRef")
+    if resource.raw.get("forEach"):
+        found.append(
+            finding(
+                "externalref-foreach",
+                "externalRef cannot be combined with forEach",
+                view.at((*resource.path, "forEach"), resource),
+                "drop forEach and use externalRef.metadata.selector to read a list of existing objects",
+            )
+        )
+    for key in ("apiVersion", "kind"):
+        if not isinstance(ref.get(key), str) or not ref.get(key):
+            found.append(
+                finding(
+                    "externalref-shape",
+                    f"externalRef.{key} is missing or not a string",
+                    view.at((*base, key), resource),
+                    f"set externalRef.{key} of the object to read",
+                )
+            )
+    metadata = ref.get("metadata")
+    if not isinstance(metadata, Mapping):
+        found.append(
+            finding(
+                "externalref-shape",
+                "externalRef.metadata is missing or not a map",
+                view.at((*base, "metadata"), resource),
+                "set externalRef.metadata.name (one object) or externalRef.metadata.selector (a list)",
+            )
+        )
+        return found
+    found += unknown_keys(
+        metadata, _REF_METADATA_KEYS, (*base, "metadata"), view, resource, where="externalRef.metadata"
+    )
+    has_name, has_selector = "name" in metadata, "selector" in metadata
+    if has_name == has_selector:
+        found.append(
+            finding(
+                "externalref-shape",
+                "externalRef.metadata needs exactly one of name and selector, got "
+                + ("both" if has_name else "neither"),
+                view.at((*base, "metadata"), resource),
+                "use name for one object or selector (a label selector; {} = all) for a list",
+            )
+        )
+    if has_name and (not isinstance(metadata["name"], str) or not metadata["name"]):
+        found.append(
+            finding(
+                "externalref-shape",
+                "externalRef.metadata.name must be a non-empty string",
+                view.at((*base, "metadata", "name"), resource),
+                "set the name of the object to read",
+            )
+        )
+    if has_selector:
+        found += _check_selector(view, resource, metadata["selector"], (*base, "metadata", "selector"))
+    return found
+
+
+def _check_selector(view: RgdView, resource: ResourceView, selector: Any, path: Path) -> list[Finding]:
+    if not isinstance(selector, Mapping):
+        return [
+            finding(
+                "externalref-shape",
+                f"selector must be a label selector map, not a {type_name(selector)}",
+                view.at(path, resource),
+                "use {matchLabels: {...}} or {matchExpressions: [...]} ({} selects all)",
+            )
+        ]
+    found = unknown_keys(selector, _SELECTOR_KEYS, path, view, resource, where="a label selector")
+    expressions = selector.get("matchExpressions")
+    for index, requirement in enumerate(expressions if isinstance(expressions, list) else []):
+        req_path = (*path, "matchExpressions", index)
+        req = as_map(requirement)
+        found += unknown_keys(
+            req, _REQUIREMENT_KEYS, req_path, view, resource, where="a selector requirement"
+        )
+        operator = req.get("operator")
+        if not isinstance(req.get("key"), str) or operator not in _OPERATORS:
+            found.append(
+                finding(
+                    "externalref-shape",
+                    f"selector requirement {index} needs a key and an operator in {sorted(_OPERATORS)}",
+                    view.at(req_path, resource),
+                    "write {key: app, operator: In, values: [web]}",
+                )
+            )
+        elif operator in ("In", "NotIn") and not req.get("values"):
+            found.append(
+                finding(
+                    "externalref-shape",
+                    f"operator {operator} needs a non-empty values list",
+                    view.at((*req_path, "values"), resource),
+                    "list the label values to match",
+                )
+            )
+    return found

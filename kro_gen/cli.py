@@ -1,0 +1,306 @@
+"""The ``kro-gen`` command line: thin click commands over :mod:`kro_gen.pipeline`, :mod:`kro_gen.gitops`,
+:mod:`kro_gen.check` and :mod:`kro_gen.vcs`.
+
+Exit codes: 0 ok; 1 drift or validation failure; 2 bad usage, definition or configuration error.
+Errors are one line on stderr: ``kro-gen: error: <where>: <what> (fix: <what to do>)``. Progress
+lines go to stderr only when it is a terminal, so piped and CI output stays clean.
+
+Everything beyond click is imported inside the commands, so ``kro-gen --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import click
+
+from kro_gen.errors import KroGenError
+
+if TYPE_CHECKING:
+    from kro_gen.check.findings import Finding
+    from kro_gen.pipeline import GenerationResult
+    from kro_gen.project.config import ProjectConfig
+
+
+def _finding_line(finding: Finding) -> str:
+    where = str(finding.location)
+    prefix = f"{where}: " if where else ""
+    return (
+        f"kro-gen: {finding.severity.value}: {prefix}{finding.message} [{finding.rule}] (fix: {finding.fix})"
+    )
+
+
+def _report_error(error: KroGenError) -> None:
+    from kro_gen.pipeline import CheckFailed
+
+    if isinstance(error, CheckFailed):
+        for finding in error.findings:
+            click.echo(_finding_line(finding), err=True)
+    click.echo(f"kro-gen: error: {error}", err=True)
+
+
+class _Group(click.Group):
+    """Turns a :class:`KroGenError` into its one-line message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KroGenError as error:
+            _report_error(error)
+            ctx.exit(error.exit_code)
+
+
+class _State:
+    """The ``--project`` folder, its configuration (read once) and the run helpers commands share."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self._config: ProjectConfig | None = None
+
+    def config(self) -> ProjectConfig:
+        if self._config is None:
+            from kro_gen.project.config import load_config
+
+            self._config = load_config(self.project)
+        return self._config
+
+    def generate(self, **options: Any) -> GenerationResult:
+        """Run the pipeline, printing progress on a terminal and each warning once."""
+        from kro_gen.pipeline import generate
+
+        result = generate(self.config(), progress=_progress(), **options)
+        for finding in result.findings:
+            click.echo(_finding_line(finding), err=True)
+        return result
+
+
+def _progress() -> Callable[[str], None] | None:
+    if not sys.stderr.isatty():
+        return None
+    return lambda message: click.echo(f"kro-gen: {message}", err=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Project folder (the nearest pyproject.toml at or above it is used). Default: the current folder.",
+)
+@click.version_option(message="kro-gen %(version)s", package_name="kro-gen")
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None) -> None:
+    """Generate kro ResourceGraphDefinitions and a GitOps tree (Argo CD, Flux) from Python definitions.
+
+    Exit codes: 0 ok, 1 drift or validation failure, 2 usage, definition or configuration error.
+    """
+    ctx.obj = _State(project or Path.cwd())
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Write nothing; print a diff and exit 1 when the tree is stale.")
+@click.option(
+    "--adopt", is_flag=True, help="Take over existing files at generated paths that kro-gen does not own."
+)
+@click.option(
+    "--force", is_flag=True, help="Overwrite or delete generated files even if they were edited by hand."
+)
+@click.pass_obj
+def generate(state: _State, check: bool, adopt: bool, force: bool) -> None:
+    """Regenerate the GitOps tree from the definitions.
+
+    Writes atomically: when any definition or check fails, nothing changes. Only files kro-gen wrote
+    (listed in <output>/.kro-gen/manifest.json) are rewritten or pruned; other files are never touched.
+    """
+    if check and (adopt or force):
+        raise click.UsageError("--adopt and --force apply only when writing; drop them or drop --check")
+    result = state.generate()
+    assert result.plan is not None
+    output = result.config.output
+    if check:
+        if _print_drift(result):
+            raise _stale(output)
+        click.echo(f"{output}/ is up to date")
+        return
+    from kro_gen.gitops import write_tree
+
+    report = write_tree(result.plan, result.config.output_dir, adopt=adopt, force=force)
+    click.echo(
+        f"{output}/: {len(report.written)} written, {len(report.deleted)} deleted, "
+        f"{len(report.unchanged)} unchanged"
+    )
+
+
+def _print_drift(result: GenerationResult) -> bool:
+    from kro_gen.gitops import check_tree, render_diff
+
+    assert result.plan is not None
+    drifts = check_tree(result.plan, result.config.output_dir)
+    if drifts:
+        click.echo(render_diff(drifts), nl=False)
+    return bool(drifts)
+
+
+def _stale(output: str) -> KroGenError:
+    from kro_gen.errors import ValidationError
+
+    return ValidationError(
+        f"{output}/ is not what the definitions generate (diff above)",
+        hint="run 'kro-gen generate' and commit the result",
+        rule="stale-tree",
+    )
+
+
+@cli.command()
+@click.pass_obj
+def diff(state: _State) -> None:
+    """Print the unified diff between the GitOps tree and what the definitions generate.
+
+    Exit 0 when there is no difference, 1 when there is one.
+    """
+    if _print_drift(state.generate()):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("graph")
+@click.option("--env", "environment", metavar="ENV", help="Environment whose instance to render.")
+@click.option(
+    "--mode",
+    type=click.Choice(["rgd", "kro", "direct"]),
+    default=None,
+    help="rgd: the RGD; kro: the instance CR; direct: plain manifests. "
+    "Default: rgd without --env, else the environment's mode.",
+)
+@click.pass_obj
+def render(
+    state: _State, graph: str, environment: str | None, mode: Literal["rgd", "kro", "direct"] | None
+) -> None:
+    """Print GRAPH's RGD, or its instance in one environment, as YAML (without GitOps annotations)."""
+    from kro_gen.emit.yamlio import dump_all
+    from kro_gen.pipeline.render import render_objects
+
+    result = state.generate(only_graphs=[graph])
+    objects, findings = render_objects(result, graph, environment=environment, mode=mode)
+    for finding in findings:
+        click.echo(_finding_line(finding), err=True)
+    click.echo(dump_all(objects), nl=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option(
+    "--crd",
+    "crds",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CRD file defining kinds the objects use (repeatable).",
+)
+@click.pass_obj
+def validate(
+    state: _State, paths: tuple[Path, ...], fmt: Literal["text", "json"], strict: bool, crds: tuple[Path, ...]
+) -> None:
+    """Check the project's graphs (no PATHS), or RGD, instance and manifest YAML files (PATHS).
+
+    Prints every finding; exit 1 when there is an error (or, with --strict, a warning).
+    """
+    from kro_gen.check import report
+
+    findings = _validate_files(state, paths, crds) if paths else _validate_project(state, crds)
+    click.echo(report.format_findings(findings, fmt))
+    sys.exit(report.exit_code(findings, strict))
+
+
+def _validate_project(state: _State, crds: Sequence[Path]) -> list[Finding]:
+    from kro_gen.pipeline import CheckFailed, generate
+
+    try:
+        return generate(state.config(), extra_crds=crds, progress=_progress()).findings
+    except CheckFailed as failed:
+        return failed.findings
+
+
+def _validate_files(state: _State, paths: Sequence[Path], crds: Sequence[Path]) -> list[Finding]:
+    from kro_gen.check import check_files
+    from kro_gen.pipeline.checks import make_registry
+    from kro_gen.project.config import find_pyproject
+
+    version, crd_files = None, list(crds)
+    if find_pyproject(state.project) is not None:
+        config = state.config()
+        version, crd_files = config.kubernetes_version, [*config.crd_paths, *crds]
+    return check_files(paths, registry=make_registry(version, crd_files, []))
+
+
+@cli.command()
+@click.argument("graph")
+@click.pass_obj
+def graph(state: _State, graph: str) -> None:
+    """Print a Mermaid diagram of GRAPH's resources; arrows point to the resources they reference."""
+    from kro_gen.emit.mermaid import graph_mermaid
+    from kro_gen.pipeline.graphs import prepare_graphs
+    from kro_gen.pipeline.run import unknown_graph
+
+    outputs = {o.name: o for o in prepare_graphs(state.config(), _progress())}
+    if graph not in outputs:
+        raise unknown_graph(graph, list(outputs))
+    artifact = outputs[graph].artifact()
+    click.echo(graph_mermaid(graph, artifact.dependencies, artifact.resource_kinds), nl=False)
+
+
+@cli.command()
+@click.option("--message", "-m", help="Commit message (default: names the changed graphs and environments).")
+@click.option("--skip-ci", is_flag=True, help="Append [skip ci] to the first line of the message.")
+@click.pass_obj
+def commit(state: _State, message: str | None, skip_ci: bool) -> None:
+    """Commit the changes under the output folder, and nothing else.
+
+    Refuses when the tree is stale (run 'kro-gen generate' first) or when other changes are staged.
+    """
+    from kro_gen.vcs import commit_generated, repo_root
+
+    result = state.generate()
+    if _print_drift(result):
+        raise _stale(result.config.output)
+    top = repo_root(result.config.root)
+    if top is None:
+        raise KroGenError(
+            f"{result.config.root} is not in a git repository",
+            hint="run 'git init' first",
+            rule="vcs-no-repo",
+        )
+    sha = commit_generated(top, result.config.output_dir, message, skip_ci=skip_ci)
+    if sha is None:
+        click.echo(f"nothing to commit: {result.config.output}/ has no changes")
+    else:
+        click.echo(f"committed {sha[:12]}")
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--repo-url", help="Repository Argo CD and Flux read (default: the git remote 'origin').")
+@click.pass_obj
+def init(state: _State, directory: Path | None, repo_url: str | None) -> None:
+    """Create a kro-gen project in DIRECTORY (default: the project folder): a pyproject.toml table,
+    definitions/example.py, a GitHub workflow and a README. Never overwrites a file."""
+    from kro_gen.project.scaffold import scaffold
+
+    target = directory or state.project
+    report = scaffold(target, repo_url=repo_url)
+    for path in report.created:
+        click.echo(f"created {path}")
+    if report.extended is not None:
+        click.echo(f"added [tool.kro-gen] to {report.extended}")
+    for path in report.kept:
+        click.echo(f"kept {path}")
+    click.echo(f"next: cd {target} && kro-gen generate")
+
+
+def main() -> None:
+    """Console entry point (``kro-gen``)."""
+    cli(prog_name="kro-gen")

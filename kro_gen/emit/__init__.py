@@ -1,0 +1,1 @@
+"""Emission: RGD documents, instance CRs, direct-mode manifests, YAML."""

@@ -1,0 +1,418 @@
+"""Direct mode: the plain manifests an RGD would produce for one instance, evaluated without kro.
+
+:func:`render_direct` evaluates the RGD *document* (the YAML dict kro receives), so it follows kro's
+semantics and works as well for hand-written RGDs:
+
+1. the instance spec gets the SimpleSchema defaults kro's CRD would apply (:mod:`.direct_defaults`);
+   ``schema`` is ``{apiVersion, kind, metadata: {name, namespace, labels, annotations}, spec}``;
+2. resources are resolved in dependency order (references between ids in any expression); each
+   resolved resource joins the activation under its id (a forEach collection as a list);
+3. ``includeWhen`` false leaves out the resource and everything that depends on it; ``forEach``
+   expands to the cartesian product of its dimensions (first dimension outermost);
+4. namespaced kinds without ``metadata.namespace`` get the instance namespace, cluster-scoped kinds
+   never get one.
+
+``readyWhen`` and ``spec.schema.status`` are ignored on purpose: readiness and status only exist
+in the cluster, and plain manifests carry neither. Anything a template reads that only the cluster
+knows (a ``status``, a field the API server fills in, an externalRef's content) is an error naming
+the environment, graph, resource, field and expression, never an empty value.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kro_gen.emit.direct_defaults import apply_defaults
+from kro_gen.emit.direct_eval import Context, Evaluation, Field, Known, RefKind, parse_fields
+from kro_gen.emit.direct_refs import DYNAMIC, PathAlias, Usage, identifiers, path_of
+from kro_gen.errors import DefinitionError, Location, ValidationError
+from kro_gen.graph.dag import depths, find_cycle, topological_order
+
+#: ``(apiVersion, kind) -> True`` (namespaced), ``False`` (cluster-scoped) or ``None`` (unknown kind).
+IsNamespaced = Callable[[str, str], "bool | None"]
+
+#: kro's default ``--rgd-max-collection-size``.
+MAX_COLLECTION_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class DirectManifest:
+    """One plain Kubernetes object rendered from an RGD resource.
+
+    Attributes:
+        id: the RGD resource id it comes from (every item of a forEach collection shares it).
+        body: the object, every ``${}`` evaluated.
+        depth: dependency depth of the resource (0 = no dependencies), for sync waves.
+        index: the item's position in its forEach collection, or None for a single resource.
+    """
+
+    id: str
+    body: dict[str, Any]
+    depth: int
+    index: int | None = None
+
+
+@dataclass(frozen=True)
+class _Resource:
+    """One ``spec.resources`` entry with its ``${}`` strings parsed."""
+
+    id: str
+    template: Mapping[str, Any] | None
+    external: Mapping[str, Any] | None
+    include_when: tuple[Field, ...]
+    for_each: tuple[tuple[str, Field], ...]
+    fields: Mapping[str, Field]  # template / externalRef strings, by path
+
+    def expression_fields(self) -> list[Field]:
+        return [*self.include_when, *(f for _, f in self.for_each), *self.fields.values()]
+
+
+def render_direct(
+    rgd: Mapping[str, Any],
+    instance: Mapping[str, Any],
+    *,
+    environment: str | None = None,
+    is_namespaced: IsNamespaced | None = None,
+) -> list[DirectManifest]:
+    """The manifests ``rgd`` produces for ``instance``, in dependency order (ties: document order).
+
+    Args:
+        rgd: a ResourceGraphDefinition document (``kro.run/v1alpha1``).
+        instance: the instance CR: ``{apiVersion, kind, metadata: {name, namespace}, spec}``.
+        environment: named in errors.
+        is_namespaced: scope of a kind; defaults to the bundled Kubernetes schemas.
+
+    Raises:
+        DefinitionError: a missing required spec value, a read of something only the cluster knows,
+            an evaluation error, a cycle, an unknown identifier.
+        ValidationError: a manifest breaks a kro placement rule (namespace on a cluster-scoped kind,
+            two manifests with the same identity).
+    """
+    if is_namespaced is None:
+        from kro_gen.check.k8s_schemas import SchemaRegistry
+
+        is_namespaced = SchemaRegistry.default().is_namespaced
+    spec = rgd.get("spec") or {}
+    schema_block = spec.get("schema") or {}
+    graph = str((rgd.get("metadata") or {}).get("name") or schema_block.get("kind") or "<unnamed>")
+    context = Context(graph, environment, {})
+    namespace = _instance_identity(schema_block, instance, context)
+    values = apply_defaults(
+        schema_block.get("spec") or {},
+        schema_block.get("types") or {},
+        (instance.get("spec") or {}),
+        context.location(None, "spec"),
+    )
+    context.schema.update(_schema_object(instance, namespace, values))
+    resources = _parse_resources(spec.get("resources") or [], context)
+    dependencies = _dependencies(resources, context)
+    depth_of = depths(dependencies)
+    manifests: list[DirectManifest] = []
+    excluded: set[str] = set()
+    for rid in topological_order(dependencies):
+        resource = resources[rid]
+        if any(dep in excluded for dep in dependencies[rid]) or not _included(resource, context):
+            excluded.add(rid)
+            continue
+        if resource.external is not None:
+            context.known[rid] = _external(resource, context, namespace, is_namespaced)
+            continue
+        bodies = _expand(resource, context)
+        for body in bodies:
+            _place(body, rid, context, namespace, is_namespaced)
+        single = not resource.for_each
+        context.known[rid] = Known(RefKind.MANAGED, bodies[0]) if single else Known(RefKind.COLLECTION, bodies)
+        manifests.extend(
+            DirectManifest(rid, body, depth_of[rid], None if single else index) for index, body in enumerate(bodies)
+        )
+    _check_unique(manifests, context)
+    return manifests
+
+
+# -- the instance ---------------------------------------------------------------------------------
+def _instance_identity(schema: Mapping[str, Any], instance: Mapping[str, Any], context: Context) -> str | None:
+    """Check the instance is of the RGD's kind; return its namespace (None for a Cluster-scoped kind)."""
+    group = schema.get("group") or "kro.run"
+    expected = f"{group}/{schema.get('apiVersion')}"
+    kind = schema.get("kind")
+    if instance.get("apiVersion") != expected or instance.get("kind") != kind:
+        raise DefinitionError(
+            f"the instance is {instance.get('apiVersion')}/{instance.get('kind')}, "
+            f"but the RGD defines {expected}/{kind}",
+            location=context.location(None, "apiVersion"),
+            hint="render the instance of this graph, with apiVersion <group>/<version> of its schema",
+            rule="direct-instance-kind",
+        )
+    metadata = instance.get("metadata") or {}
+    if not metadata.get("name"):
+        raise DefinitionError(
+            "the instance has no metadata.name",
+            location=context.location(None, "metadata.name"),
+            hint="give the instance a stable name",
+            rule="direct-instance-name",
+        )
+    namespace = metadata.get("namespace") or None
+    cluster = schema.get("scope") == "Cluster"
+    if cluster and namespace:
+        raise DefinitionError(
+            f"the instance sets namespace {namespace!r}, but its kind is cluster-scoped",
+            location=context.location(None, "metadata.namespace"),
+            hint="drop the namespace, or make the graph Namespaced",
+            rule="direct-instance-namespace",
+        )
+    if not cluster and not namespace:
+        raise DefinitionError(
+            "the instance of a Namespaced kind has no metadata.namespace",
+            location=context.location(None, "metadata.namespace"),
+            hint="set the environment's namespace",
+            rule="direct-instance-namespace",
+        )
+    return namespace
+
+
+def _schema_object(instance: Mapping[str, Any], namespace: str | None, spec: dict[str, Any]) -> dict[str, Any]:
+    """What ``schema`` holds in expressions (a Cluster-scoped instance has no namespace)."""
+    source = instance.get("metadata") or {}
+    metadata: dict[str, Any] = {"name": source["name"]}
+    if namespace is not None:
+        metadata["namespace"] = namespace
+    metadata["labels"] = dict(source.get("labels") or {})
+    metadata["annotations"] = dict(source.get("annotations") or {})
+    return {"apiVersion": instance["apiVersion"], "kind": instance["kind"], "metadata": metadata, "spec": spec}
+
+
+# -- the graph ------------------------------------------------------------------------------------
+def _parse_resources(entries: list[Any], context: Context) -> dict[str, _Resource]:
+    resources: dict[str, _Resource] = {}
+    for position, entry in enumerate(entries):
+        where = context.location(None, f"spec.resources[{position}]")
+        rid = entry.get("id") if isinstance(entry, Mapping) else None
+        if not isinstance(rid, str) or not rid:
+            raise DefinitionError("a resource has no id", location=where, rule="direct-resource-shape")
+        where = context.location(rid, None)
+        if rid in resources:
+            raise DefinitionError(f"two resources have the id {rid!r}", location=where, rule="direct-resource-shape")
+        template, external = entry.get("template"), entry.get("externalRef")
+        if (template is None) == (external is None):
+            raise DefinitionError(
+                "a resource needs exactly one of template and externalRef",
+                location=where,
+                rule="direct-resource-shape",
+            )
+        body = template if template is not None else external
+        if not isinstance(body, Mapping):
+            raise DefinitionError(
+                "template/externalRef must be a map", location=where, rule="direct-resource-shape"
+            )
+        conditions = parse_fields(list(entry.get("includeWhen") or []), "includeWhen", where)
+        resources[rid] = _Resource(
+            id=rid,
+            template=template,
+            external=external,
+            include_when=tuple(conditions.values()),
+            for_each=_for_each(entry.get("forEach") or [], where),
+            fields=parse_fields(body, "template" if template is not None else "externalRef", where),
+        )
+        _require_standalone(resources[rid], where)
+    return resources
+
+
+def _for_each(dimensions: list[Any], where: Location) -> tuple[tuple[str, Field], ...]:
+    result: list[tuple[str, Field]] = []
+    for position, dimension in enumerate(dimensions):
+        if not isinstance(dimension, Mapping) or len(dimension) != 1:
+            raise DefinitionError(
+                "each forEach entry must be a map with one key: {iterator: ${list}}",
+                location=Location(path=f"forEach[{position}]").merged(where),
+                rule="direct-resource-shape",
+            )
+        ((name, text),) = dimension.items()
+        path = f"forEach[{position}].{name}"
+        parsed = parse_fields(text, path, where)
+        if path not in parsed:
+            raise DefinitionError(
+                f"forEach {name!r} must be a ${{}} expression, got {text!r}",
+                location=Location(path=path).merged(where),
+                rule="direct-resource-shape",
+            )
+        result.append((str(name), parsed[path]))
+    return tuple(result)
+
+
+def _require_standalone(resource: _Resource, where: Location) -> None:
+    for found in [*resource.include_when, *(f for _, f in resource.for_each)]:
+        if not found.standalone:
+            raise DefinitionError(
+                f"{found.text!r} must be exactly one ${{...}} expression",
+                location=Location(path=found.path).merged(where),
+                hint="kro allows only standalone expressions in includeWhen and forEach",
+                rule="direct-standalone",
+            )
+
+
+def _dependencies(resources: Mapping[str, _Resource], context: Context) -> dict[str, list[str]]:
+    """Resource id -> ids its expressions reference; unknown identifiers and cycles are errors."""
+    dependencies: dict[str, list[str]] = {}
+    for rid, resource in resources.items():
+        iterators = {name for name, _ in resource.for_each}
+        edges: dict[str, None] = {}
+        for found in resource.expression_fields():
+            allowed = iterators if found.path.startswith("template") else set()
+            for node in found.expressions():
+                for name in identifiers(node):
+                    if name == rid:
+                        raise DefinitionError(
+                            f"resource {rid!r} refers to itself in {found.text!r}",
+                            location=context.location(rid, found.path),
+                            hint="kro rejects self references; compute the value from schema.spec instead",
+                            rule="self-reference",
+                        )
+                    if name in resources:
+                        edges.setdefault(name, None)
+                    elif name != "schema" and name not in allowed:
+                        raise DefinitionError(
+                            f"{found.text!r} references the unknown identifier {name!r}",
+                            location=context.location(rid, found.path),
+                            hint="use schema, a resource id, or (in a template) this resource's forEach iterators",
+                            rule="unknown-identifier",
+                        )
+        dependencies[rid] = list(edges)
+    cycle = find_cycle(dependencies)
+    if cycle:
+        raise DefinitionError(
+            "the resources form a cycle: " + " -> ".join(cycle),
+            location=context.location(cycle[0], None),
+            hint="break the cycle: one of these resources must not reference the next",
+            rule="cycle",
+        )
+    return dependencies
+
+
+# -- one resource ---------------------------------------------------------------------------------
+def _included(resource: _Resource, context: Context) -> bool:
+    """kro's includeWhen: the AND of every entry (evaluated in order, stopping at the first false)."""
+    evaluation = Evaluation(context, resource.id)
+    return all(evaluation.condition(found) for found in resource.include_when)
+
+
+def _external(
+    resource: _Resource, context: Context, namespace: str | None, is_namespaced: IsNamespaced
+) -> Known:
+    """What direct mode knows of an externalRef: its declared identity (by name), nothing (selector)."""
+    assert resource.external is not None
+    declared = Evaluation(context, resource.id).value(resource.external, "externalRef", resource.fields)
+    metadata = declared.get("metadata") or {}
+    if "selector" in metadata:
+        return Known(RefKind.SELECTOR, None)
+    known_metadata = {"name": metadata.get("name")}
+    target_namespace = metadata.get("namespace") or None
+    if target_namespace is None and is_namespaced(str(declared.get("apiVersion")), str(declared.get("kind"))):
+        target_namespace = namespace
+    if target_namespace is not None:
+        known_metadata["namespace"] = target_namespace
+    stub = {"apiVersion": declared.get("apiVersion"), "kind": declared.get("kind"), "metadata": known_metadata}
+    return Known(RefKind.EXTERNAL, stub)
+
+
+def _expand(resource: _Resource, context: Context) -> list[dict[str, Any]]:
+    """The rendered bodies: one, or one per combination of the forEach dimensions."""
+    assert resource.template is not None
+    if not resource.for_each:
+        return [Evaluation(context, resource.id).value(resource.template, "template", resource.fields)]
+    roots = ["schema", *context.known]
+    outer = Evaluation(context, resource.id)
+    dimensions: list[list[Any]] = []
+    aliases: dict[str, PathAlias] = {}
+    for name, found in resource.for_each:
+        (node,) = found.expressions()
+        followed = path_of(node, roots)
+        if followed is not None:  # iterating another resource's path: reads through `name` are checked
+            root, steps = followed
+            aliases[name] = (root, (*steps, DYNAMIC))
+        dimensions.append(outer.items(found, Usage.FOLLOWED if followed else Usage.VALUE))
+    size = 1
+    for items in dimensions:
+        size *= len(items)
+    if size > MAX_COLLECTION_SIZE:
+        raise DefinitionError(
+            f"forEach gives {size} items, more than kro's limit of {MAX_COLLECTION_SIZE}",
+            location=context.location(resource.id, "forEach"),
+            hint="split the collection, or raise --rgd-max-collection-size on the kro controller and in kro-gen",
+            rule="for-each-size",
+        )
+    names = [name for name, _ in resource.for_each]
+    bodies = []
+    for combination in itertools.product(*dimensions):
+        bindings = dict(zip(names, combination, strict=True))
+        item = Evaluation(context, resource.id, bindings, aliases)
+        bodies.append(item.value(resource.template, "template", resource.fields))
+    return bodies
+
+
+def _place(
+    body: dict[str, Any], rid: str, context: Context, namespace: str | None, is_namespaced: IsNamespaced
+) -> None:
+    """Give a namespaced object the instance namespace when its template sets none."""
+    api_version, kind, metadata = body.get("apiVersion"), body.get("kind"), body.get("metadata")
+    if not isinstance(api_version, str) or not isinstance(kind, str) or not isinstance(metadata, dict):
+        raise ValidationError(
+            "the rendered object needs string apiVersion and kind and a metadata map",
+            location=context.location(rid, "template"),
+            rule="template-shape",
+        )
+    scoped = is_namespaced(api_version, kind)
+    declared = metadata.get("namespace")
+    if scoped is False:
+        if declared not in (None, ""):
+            raise ValidationError(
+                f"{kind} is cluster-scoped but the template sets metadata.namespace {declared!r}",
+                location=context.location(rid, "template.metadata.namespace"),
+                hint="remove metadata.namespace (kro rejects it on cluster-scoped kinds)",
+                rule="cluster-scoped-namespace",
+            )
+        return
+    if declared not in (None, ""):
+        return
+    if scoped is None:
+        raise ValidationError(
+            f"cannot tell whether {api_version} {kind} is namespaced, and the template sets no namespace",
+            location=context.location(rid, "template.metadata.namespace"),
+            hint="register the kind's CRD ([tool.kro-gen] crds = [...] or --crd FILE), or set metadata.namespace",
+            rule="unknown-scope",
+        )
+    if namespace is None:
+        raise ValidationError(
+            f"{kind} is namespaced but the instance is cluster-scoped and the template sets no namespace",
+            location=context.location(rid, "template.metadata.namespace"),
+            hint="set metadata.namespace in the template (kro requires it for Cluster-scoped graphs)",
+            rule="namespace-required",
+        )
+    ordered = {key: value for key, value in metadata.items() if key != "namespace"}
+    metadata.clear()
+    for key, value in ordered.items():
+        metadata[key] = value
+        if key == "name":
+            metadata["namespace"] = namespace
+    metadata.setdefault("namespace", namespace)
+
+
+def _check_unique(manifests: list[DirectManifest], context: Context) -> None:
+    seen: dict[tuple[str, str, str | None, str | None], str] = {}
+    for manifest in manifests:
+        body = manifest.body
+        metadata = body["metadata"]
+        group = body["apiVersion"].rpartition("/")[0]
+        key = (group, body["kind"], metadata.get("namespace"), metadata.get("name"))
+        where = manifest.id if manifest.index is None else f"{manifest.id}[{manifest.index}]"
+        if key in seen:
+            raise ValidationError(
+                f"{where} and {seen[key]} both render {body['kind']} {metadata.get('name')!r}"
+                + (f" in namespace {metadata['namespace']!r}" if metadata.get("namespace") else ""),
+                location=context.location(manifest.id, "template.metadata.name"),
+                hint="make the names differ (for a forEach, use every iterator in metadata.name)",
+                rule="duplicate-object",
+            )
+        seen[key] = where

@@ -1,0 +1,243 @@
+"""Render expression trees as kro's CEL, and field values as kro template strings.
+
+``render_cel(node)`` gives CEL text (kro dialect: optional access ``.?f`` / ``[?k]``).
+``field_value(value)`` gives what goes into a YAML field: ``${expr}`` for a standalone expression,
+``lit${expr}lit`` for a string template, and literal strings with any ``${`` escaped so kro keeps them.
+
+String literals are always double-quoted, because kro's ``${...}`` extractor only skips braces inside
+double-quoted CEL strings. A ``${`` inside such a literal needs no escaping: kro v0.9.3's extractor
+(``pkg/graph/parser/cel.go``) ignores everything inside a double-quoted string, and only rejects a
+nested ``${`` outside one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from kro_gen.errors import ExpressionError
+from kro_gen.expr import nodes as n
+from kro_gen.expr.wrapper import Expr, to_node
+
+# Binding power of each operator; higher binds tighter.
+_PRECEDENCE = {
+    "?:": 1,
+    "||": 2,
+    "&&": 3,
+    "==": 4,
+    "!=": 4,
+    "<": 4,
+    "<=": 4,
+    ">": 4,
+    ">=": 4,
+    "in": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "/": 6,
+    "%": 6,
+}
+_UNARY = 7
+_MEMBER = 8
+
+_INT64 = (-(2**63), 2**63 - 1)
+_FIELD_NAME = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
+_QUOTABLE_FIELD = re.compile(r"[a-zA-Z0-9_.\-/ ]+")
+# lexer keywords: after a dot they still need backticks (other reserved words are fine there)
+_KEYWORDS = frozenset({"true", "false", "null", "in"})
+
+
+def quote_string(value: str) -> str:
+    """A double-quoted CEL string literal for ``value``, safe inside kro's ``${...}``.
+
+    JSON escaping is valid CEL escaping; ``"``, ``\\`` and control characters are escaped, so
+    kro's extractor (which honours backslash escapes inside double quotes) sees the literal whole.
+    """
+    return json.dumps(value, ensure_ascii=False)
+
+
+def field_name(name: str) -> str:
+    """``name`` as it follows a dot: bare when CEL allows it, else in backticks (cel-go >= 0.23)."""
+    if _FIELD_NAME.fullmatch(name) and name not in _KEYWORDS:
+        return name
+    if _QUOTABLE_FIELD.fullmatch(name):
+        return f"`{name}`"
+    raise ExpressionError(
+        f"the field name {name!r} cannot be written after a dot in CEL",
+        hint=f'index the map instead: x["{name}"]',
+    )
+
+
+def _literal(value: n.LiteralValue) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        if not _INT64[0] <= value <= _INT64[1]:
+            raise ExpressionError(f"the integer {value} does not fit CEL's 64-bit int")
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise ExpressionError(f"the float {value!r} has no CEL literal")
+        text = repr(value)
+        return text if any(c in text for c in ".eE") else text + ".0"
+    return quote_string(value)
+
+
+def _precedence(node: n.Node) -> int:
+    if isinstance(node, n.Literal) and _is_negative_number(node.value):
+        return _UNARY
+    if isinstance(node, n.Cond):
+        return _PRECEDENCE["?:"]
+    if isinstance(node, n.Binary):
+        return _PRECEDENCE[node.op]
+    if isinstance(node, n.Template) and len(node.parts) > 1:
+        return _PRECEDENCE["+"]
+    if isinstance(node, n.Template) and len(node.parts) == 1 and isinstance(node.parts[0], n.Node):
+        return _precedence(node.parts[0])
+    if isinstance(node, n.Unary):
+        return _UNARY
+    return _MEMBER
+
+
+def _is_negative_number(value: n.LiteralValue) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return value < 0 or (isinstance(value, float) and math.copysign(1.0, value) < 0)
+
+
+def _unary_operand(node: n.Unary) -> str:
+    """The operand of ``!``/``-``, parenthesised where CEL would read the text differently.
+
+    CEL cannot mix the operators (``!(-x)``, ``-(!x)``), and a ``-`` directly before a number is
+    part of the literal, so ``-(5.f())`` must not lose its parentheses.
+    """
+    operand = node.operand
+    if isinstance(operand, n.Unary) and operand.op != node.op:
+        return f"({render_cel(operand)})"
+    text = _wrap(operand, _UNARY)
+    if node.op == "-" and not isinstance(operand, n.Literal) and _starts_with_number(operand):
+        return f"({text})"
+    return text
+
+
+def _starts_with_number(node: n.Node) -> bool:
+    while isinstance(node, n.Select | n.Index | n.Method | n.Comprehension):
+        node = node.operand if isinstance(node, n.Select | n.Index) else node.target
+    return isinstance(node, n.Literal) and isinstance(node.value, int | float) and not isinstance(node.value, bool)
+
+
+def _wrap(node: n.Node, minimum: int, *, strict: bool = False) -> str:
+    text = render_cel(node)
+    prec = _precedence(node)
+    if prec < minimum or (strict and prec == minimum):
+        return f"({text})"
+    return text
+
+
+def _member_target(node: n.Node) -> str:
+    return _wrap(node, _MEMBER)
+
+
+def render_cel(node: n.Node) -> str:
+    """kro CEL text for ``node`` (without the surrounding ``${}``)."""
+    if isinstance(node, n.Literal):
+        return _literal(node.value)
+    if isinstance(node, n.Ident):
+        return node.name
+    if isinstance(node, n.ResourceRoot):
+        if not node.name:
+            raise ExpressionError(
+                "an expression refers to a resource that is not part of the graph",
+                hint="return the resource from the graph's resources builder so it gets an id",
+            )
+        return node.name
+    if isinstance(node, n.Select):
+        dot = ".?" if node.optional else "."
+        return f"{_member_target(node.operand)}{dot}{field_name(node.field)}"
+    if isinstance(node, n.Index):
+        opener = "[?" if node.optional else "["
+        return f"{_member_target(node.operand)}{opener}{render_cel(node.index)}]"
+    if isinstance(node, n.Unary):
+        return f"{node.op}{_unary_operand(node)}"
+    if isinstance(node, n.Binary):
+        prec = _PRECEDENCE[node.op]
+        left = _wrap(node.left, prec)
+        right = _wrap(node.right, prec, strict=True)
+        return f"{left} {node.op} {right}"
+    if isinstance(node, n.Cond):
+        cond = _wrap(node.cond, _PRECEDENCE["?:"], strict=True)
+        then = _wrap(node.then, _PRECEDENCE["?:"], strict=True)
+        otherwise = _wrap(node.otherwise, _PRECEDENCE["?:"])
+        return f"{cond} ? {then} : {otherwise}"
+    if isinstance(node, n.Call):
+        return f"{node.function}({', '.join(render_cel(a) for a in node.args)})"
+    if isinstance(node, n.Method):
+        args = ", ".join(render_cel(a) for a in node.args)
+        return f"{_member_target(node.target)}.{node.function}({args})"
+    if isinstance(node, n.Comprehension):
+        args = [*node.variables, *(render_cel(b) for b in node.body)]
+        return f"{_member_target(node.target)}.{node.macro}({', '.join(args)})"
+    if isinstance(node, n.ListLit):
+        return "[" + ", ".join(render_cel(i) for i in node.items) + "]"
+    if isinstance(node, n.MapLit):
+        entries = ", ".join(f"{render_cel(k)}: {render_cel(v)}" for k, v in node.entries)
+        return "{" + entries + "}"
+    if isinstance(node, n.Template):
+        if not node.parts:
+            return '""'
+        if len(node.parts) == 1 and isinstance(node.parts[0], n.Node):
+            return render_cel(node.parts[0])
+        pieces = [
+            quote_string(p) if isinstance(p, str) else _wrap(p, _PRECEDENCE["+"], strict=True)
+            for p in node.parts
+        ]
+        return " + ".join(pieces)
+    raise ExpressionError(f"cannot render expression node {type(node).__name__}")
+
+
+def escape_literal_text(text: str) -> str:
+    """Literal template text with every ``${`` written so that kro leaves it alone."""
+    if "${" not in text:
+        return text
+    return "${" + quote_string(text) + "}"
+
+
+def field_value(value: Any) -> Any:
+    """The YAML value for a template field: literals stay, expressions become ``${...}`` strings.
+
+    Nested dicts and lists are converted recursively. A top-level :class:`~nodes.Template`
+    becomes a kro string template; any other expression becomes a standalone ``${expr}``.
+    """
+    if isinstance(value, Expr | n.Node):
+        node = to_node(value)
+        if isinstance(node, n.Template):
+            return "".join(
+                escape_literal_text(p) if isinstance(p, str) else "${" + render_cel(p) + "}"
+                for p in node.parts
+            )
+        return "${" + render_cel(node) + "}"
+    if isinstance(value, str):
+        node = to_node(value)
+        if isinstance(node, n.Literal):
+            return escape_literal_text(value)
+        return field_value(node)
+    if isinstance(value, Mapping):
+        result: dict[Any, Any] = {}
+        for key, item in value.items():
+            if isinstance(key, Expr | n.Node) or (isinstance(key, str) and not isinstance(to_node(key), n.Literal)):
+                raise ExpressionError(
+                    "a map key cannot be an expression: kro does not evaluate ${} in keys",
+                    hint="make the whole map one expression, e.g. cel.map_of({key: value})",
+                )
+            result[key] = field_value(item)
+        return result
+    if isinstance(value, list | tuple):
+        return [field_value(v) for v in value]
+    return value

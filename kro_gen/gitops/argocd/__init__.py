@@ -1,0 +1,123 @@
+"""Argo CD wiring under ``argocd/`` (app-of-apps; see :mod:`.apps` for the design and its reasons).
+
+Files::
+
+    argocd/bootstrap/root.yaml                 the one Application applied by hand
+    argocd/apps/kustomization.yaml             what the root Application syncs:
+    argocd/apps/appproject-<project>.yaml        the AppProject (wave -2)
+    argocd/apps/application-kro-rgds-<c>.yaml    RGDs once per kro cluster (wave -1)
+    argocd/apps/application-kro-env-<e>.yaml     one per environment (wave 1 kro / 0 direct)
+    argocd/config/argocd-cm.health.patch.yaml  Lua health checks, applied with the Argo CD install
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from kro_gen.emit.yamlio import dump_yaml
+from kro_gen.gitops import layout, topology
+from kro_gen.gitops.annotations import sorted_group_kinds
+from kro_gen.gitops.argocd import apps
+from kro_gen.gitops.argocd.health import health_patch
+from kro_gen.gitops.model import EnvironmentArtifact, GraphArtifact, TreeSettings
+
+APPS_DIR = "argocd/apps"
+ROOT_FILE = "argocd/bootstrap/root.yaml"
+HEALTH_PATCH_FILE = "argocd/config/argocd-cm.health.patch.yaml"
+
+__all__ = ["APPS_DIR", "HEALTH_PATCH_FILE", "ROOT_FILE", "plan_argocd"]
+
+
+def _env_application(env: EnvironmentArtifact, settings: TreeSettings) -> dict[str, Any]:
+    kro = env.target.mode == "kro"
+    options = ["ServerSideApply=true", "PruneLast=true", "FailOnSharedResource=true"]
+    if kro:
+        options.insert(1, "SkipDryRunOnMissingResource=true")
+    return apps.application(
+        apps.env_app_name(env.target.name),
+        settings,
+        path=layout.env_dir(env.target.name),
+        destination={"name": env.target.cluster, "namespace": env.target.namespace},
+        wave=1 if kro else 0,
+        sync_options=options,
+        labels={"kro-gen/environment": env.target.name, "kro-gen/cluster": env.target.cluster},
+    )
+
+
+def _rgds_application(cluster: str, settings: TreeSettings) -> dict[str, Any]:
+    return apps.application(
+        apps.rgds_app_name(cluster),
+        settings,
+        path=layout.RGD_DIR,
+        destination={"name": cluster, "namespace": settings.kro_namespace},
+        wave=-1,
+        sync_options=["ServerSideApply=true", "PruneLast=true", "FailOnSharedResource=true"],
+        labels={"kro-gen/cluster": cluster},
+    )
+
+
+def _project(
+    environments: Sequence[EnvironmentArtifact], graphs: Mapping[str, GraphArtifact], settings: TreeSettings
+) -> dict[str, Any]:
+    destinations: set[tuple[str, str]] = set()
+    namespaced: set[tuple[str, str]] = set()
+    cluster_scoped: set[tuple[str, str]] = set()
+    for cluster in topology.clusters(environments):
+        if cluster.has_kro:
+            destinations.add((cluster.name, settings.kro_namespace))
+            cluster_scoped.add(("kro.run", "ResourceGraphDefinition"))
+        for env in cluster.environments:
+            destinations.update((cluster.name, ns) for ns in topology.namespaces(env))
+            env_namespaced, env_cluster = topology.group_kinds(
+                env, graphs, with_namespace=settings.create_namespaces
+            )
+            namespaced |= env_namespaced
+            cluster_scoped |= env_cluster
+    return apps.app_project(
+        settings,
+        destinations=[{"name": name, "namespace": ns} for name, ns in sorted(destinations)],
+        cluster_kinds=sorted_group_kinds(cluster_scoped),
+        namespaced_kinds=sorted_group_kinds(namespaced),
+    )
+
+
+def plan_argocd(
+    graphs: Sequence[GraphArtifact], environments: Sequence[EnvironmentArtifact], settings: TreeSettings
+) -> dict[str, str]:
+    """The files of ``argocd/`` (paths relative to the output dir)."""
+    by_name = {graph.name: graph for graph in graphs}
+    head = layout.header([settings.config_source])
+    objects: dict[str, dict[str, Any]] = {
+        f"appproject-{settings.argocd_project}.yaml": _project(environments, by_name, settings)
+    }
+    for cluster in topology.clusters(environments):
+        if cluster.has_kro:
+            objects[f"application-{apps.rgds_app_name(cluster.name)}.yaml"] = _rgds_application(
+                cluster.name, settings
+            )
+        for env in cluster.environments:
+            objects[f"application-{apps.env_app_name(env.target.name)}.yaml"] = _env_application(
+                env, settings
+            )
+    files = {f"{APPS_DIR}/{name}": dump_yaml(body, header=head) for name, body in objects.items()}
+    files[f"{APPS_DIR}/{layout.KUSTOMIZATION}"] = layout.kustomization(
+        [posixpath.basename(path) for path in files], [settings.config_source]
+    )
+    files[ROOT_FILE] = dump_yaml(apps.root_application(settings, APPS_DIR), header=head)
+    kinds = {
+        (graph.group, graph.kind)
+        for env in environments
+        if env.target.mode == "kro"
+        for graph in topology.instance_graphs(env, by_name)
+    }
+    patch_header = (
+        f"{head}\nApply with the Argo CD installation (phase 0), e.g.\n"
+        f"  kubectl -n {settings.argocd_namespace} patch configmap argocd-cm --type merge "
+        f"--patch-file {settings.repo_path(HEALTH_PATCH_FILE)}"
+    )
+    files[HEALTH_PATCH_FILE] = dump_yaml(
+        health_patch(kinds, namespace=settings.argocd_namespace), header=patch_header
+    )
+    return files

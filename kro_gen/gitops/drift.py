@@ -1,0 +1,82 @@
+"""``check_tree``: how the tree on disk differs from a plan, without writing anything (``--check`` in CI).
+
+Kinds of drift, each with a unified diff from the disk (``a/``) to the plan (``b/``):
+
+* ``missing``     planned, not on disk;
+* ``changed``     owned and untouched, but the plan now says something else (regenerate);
+* ``hand-edited`` owned, but its bytes differ from the hash kro-gen recorded;
+* ``stale``       owned, no longer planned, still on disk (a write would delete it);
+* ``unowned``     planned, but the path holds a file kro-gen does not own (a write would refuse);
+* ``interrupted`` an earlier write stopped halfway (its journal is still there).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from kro_gen.gitops.index import file_sha256, read_index, sha256_bytes
+from kro_gen.gitops.model import TreePlan
+from kro_gen.gitops.writer import JOURNAL_PATH
+
+DriftKind = Literal["missing", "changed", "hand-edited", "stale", "unowned", "interrupted"]
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One difference between the plan and the disk (``path`` relative to the output dir)."""
+
+    kind: DriftKind
+    path: str
+    diff: str
+
+
+def _read(path: Path) -> str | None:
+    if path.is_symlink() or not path.is_file():
+        return None
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def unified_diff(path: str, before: str | None, after: str | None) -> str:
+    """A unified diff of one file; ``None`` stands for "no file" (``/dev/null``)."""
+    lines = difflib.unified_diff(
+        (before or "").splitlines(keepends=True),
+        (after or "").splitlines(keepends=True),
+        fromfile=f"a/{path}" if before is not None else "/dev/null",
+        tofile=f"b/{path}" if after is not None else "/dev/null",
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def check_tree(plan: TreePlan, root: Path | str) -> list[Drift]:
+    """Every difference between ``plan`` and the tree under ``root``, sorted by path (empty = in sync)."""
+    root = Path(root)
+    drifts: list[Drift] = []
+    if (root / JOURNAL_PATH).exists():
+        drifts.append(Drift("interrupted", JOURNAL_PATH, ""))
+    owned = read_index(root)
+    for path, text in plan.files.items():
+        disk = _read(root / path)
+        if disk is None and not (root / path).exists():
+            drifts.append(Drift("missing", path, unified_diff(path, None, text)))
+        elif path not in owned:
+            drifts.append(Drift("unowned", path, unified_diff(path, disk, text)))
+        elif file_sha256(root / path) != owned[path]:
+            drifts.append(Drift("hand-edited", path, unified_diff(path, disk, text)))
+        elif sha256_bytes(text.encode("utf-8")) != owned[path]:
+            drifts.append(Drift("changed", path, unified_diff(path, disk, text)))
+    for path, sha in owned.items():
+        if path in plan.files or not (root / path).exists():
+            continue
+        kind: DriftKind = "stale" if file_sha256(root / path) == sha else "hand-edited"
+        drifts.append(Drift(kind, path, unified_diff(path, _read(root / path), None)))
+    return sorted(drifts, key=lambda d: (d.path, d.kind))
+
+
+def render_diff(drifts: list[Drift]) -> str:
+    """A human-readable report: one ``# <kind>: <path>`` line per drift, followed by its diff."""
+    return "".join(f"# {drift.kind}: {drift.path}\n{drift.diff}" for drift in drifts)

@@ -1,0 +1,147 @@
+"""Flux wiring under ``flux/clusters/<cluster>/`` (GITOPS-NOTES §2).
+
+Per cluster, the folder ``flux bootstrap ... --path=<output>/flux/clusters/<cluster>`` syncs::
+
+    source.yaml            GitRepository of the repo, ignoring everything but the output dir
+    kro-rgds.yaml          Kustomization of platform/rgds (only when the cluster has a kro environment)
+    kro-env-<env>.yaml     one Kustomization per environment on the cluster
+
+``kro-rgds`` waits for every RGD with CEL health checks (Flux's kstatus calls an object without
+conditions "Current" and ignores per-condition ``observedGeneration``, so plain ``wait`` would release the
+instances before kro registered their CRDs) and never has ``postBuild``: Flux's envsubst fails the whole
+Kustomization on kro's ``${schema.spec.x}``. Environment Kustomizations of kro environments
+``dependsOn`` it (an RGD is not a CRD, so one Kustomization holding both would fail the instances'
+dry-run) and check their instance kinds with CEL. No Kustomization sets ``targetNamespace``: it would
+stamp a namespace onto cluster-scoped objects.
+
+There is deliberately no ``kustomization.yaml`` in the cluster folder: ``flux bootstrap`` writes
+``flux-system/`` next to our files and owns it. With no ``kustomization.yaml`` Flux generates one that
+includes every manifest in the folder, ``flux-system/`` included; a generated one would have to list
+``flux-system/``, a folder kro-gen does not own, and a missing entry would make Flux prune itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from kro_gen.emit.yamlio import dump_yaml
+from kro_gen.gitops import layout, topology
+from kro_gen.gitops.model import EnvironmentArtifact, GraphArtifact, TreeSettings
+
+CLUSTERS_DIR = "flux/clusters"
+RGDS_NAME = "kro-rgds"
+SOURCE_API = "source.toolkit.fluxcd.io/v1"
+KUSTOMIZE_API = "kustomize.toolkit.fluxcd.io/v1"
+
+_READY_CURRENT = (
+    "status.?conditions.orValue([]).exists(c, c.type == 'Ready' && c.status == 'True' "
+    "&& c.?observedGeneration.orValue(0) == metadata.generation)"
+)
+RGD_HEALTH = {
+    "apiVersion": "kro.run/v1alpha1",
+    "kind": "ResourceGraphDefinition",
+    "failed": (
+        "status.?conditions.orValue([]).exists(c, c.type == 'GraphAccepted' && c.status == 'False' "
+        "&& c.?observedGeneration.orValue(0) == metadata.generation)"
+    ),
+    "current": _READY_CURRENT,
+}
+
+
+def env_kustomization_name(environment: str) -> str:
+    """Name of the Flux Kustomization of ``environment``."""
+    return f"kro-env-{environment}"
+
+
+def instance_health(api_version: str, kind: str) -> dict[str, str]:
+    """CEL health check of one kro instance kind (Flux ``healthCheckExprs`` entry)."""
+    return {
+        "apiVersion": api_version,
+        "kind": kind,
+        "failed": "status.?state.orValue('') in ['FAILED', 'ERROR']",
+        "current": _READY_CURRENT,
+    }
+
+
+def _ref(revision: str) -> dict[str, str]:
+    if re.fullmatch(r"[0-9a-f]{40}", revision):
+        return {"commit": revision}
+    if revision.startswith("refs/"):
+        return {"name": revision}
+    return {"branch": revision}
+
+
+def git_repository(settings: TreeSettings) -> dict[str, Any]:
+    """The GitRepository; its artifact holds only the output dir."""
+    ignore = "/*\n" if settings.repo_dir == "." else f"/*\n!/{settings.repo_dir}/\n"
+    return {
+        "apiVersion": SOURCE_API,
+        "kind": "GitRepository",
+        "metadata": {"name": settings.flux_source_name, "namespace": settings.flux_namespace},
+        "spec": {
+            "interval": "1m",
+            "url": settings.repo_url,
+            "ref": _ref(settings.revision),
+            "ignore": ignore,
+        },
+    }
+
+
+def kustomization(
+    name: str, settings: TreeSettings, *, path: str, timeout: str, extra: dict[str, Any]
+) -> dict[str, Any]:
+    """A Flux Kustomization of ``path`` (relative to the output dir): prune, wait, no postBuild."""
+    spec: dict[str, Any] = {
+        "interval": "10m",
+        "retryInterval": "1m",
+        "timeout": timeout,
+        "sourceRef": {"kind": "GitRepository", "name": settings.flux_source_name},
+        "path": "./" + settings.repo_path(path),
+        "prune": True,
+        "wait": True,
+    }
+    spec.update(extra)
+    return {
+        "apiVersion": KUSTOMIZE_API,
+        "kind": "Kustomization",
+        "metadata": {"name": name, "namespace": settings.flux_namespace},
+        "spec": spec,
+    }
+
+
+def plan_flux(
+    graphs: Sequence[GraphArtifact], environments: Sequence[EnvironmentArtifact], settings: TreeSettings
+) -> dict[str, str]:
+    """The files of ``flux/clusters/`` (paths relative to the output dir)."""
+    by_name = {graph.name: graph for graph in graphs}
+    head = layout.header([settings.config_source])
+    files: dict[str, str] = {}
+    for cluster in topology.clusters(environments):
+        folder = f"{CLUSTERS_DIR}/{cluster.name}"
+        files[f"{folder}/source.yaml"] = dump_yaml(git_repository(settings), header=head)
+        if cluster.has_kro:
+            body = kustomization(
+                RGDS_NAME,
+                settings,
+                path=layout.RGD_DIR,
+                timeout="5m",
+                extra={"healthCheckExprs": [RGD_HEALTH]},
+            )
+            files[f"{folder}/{RGDS_NAME}.yaml"] = dump_yaml(body, header=head)
+        for env in cluster.environments:
+            extra: dict[str, Any] = {}
+            if env.target.mode == "kro":
+                extra["dependsOn"] = [{"name": RGDS_NAME}]
+                checks = [
+                    instance_health(g.api_version, g.kind) for g in topology.instance_graphs(env, by_name)
+                ]
+                if checks:
+                    extra["healthCheckExprs"] = checks
+            name = env_kustomization_name(env.target.name)
+            body = kustomization(
+                name, settings, path=layout.env_dir(env.target.name), timeout="15m", extra=extra
+            )
+            files[f"{folder}/{name}.yaml"] = dump_yaml(body, header=head)
+    return files

@@ -1,0 +1,189 @@
+"""The contract between the emit stage and the GitOps stage, and the plan the GitOps stage produces.
+
+The emit stage hands over plain dicts wrapped in these frozen dataclasses; nothing here knows how they
+were built. The GitOps stage adds every GitOps annotation itself, so the dicts arrive without them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from kro_gen.errors import Location, ValidationError
+
+Mode = Literal["kro", "direct"]
+Role = Literal["instance", "manifest", "support"]
+
+#: Folder (inside the output dir) that holds the ownership index and the writer's journal; never synced.
+STATE_DIR = ".kro-gen"
+
+
+@dataclass(frozen=True)
+class GraphArtifact:
+    """One generated graph: its RGD and what the README and the health checks need to know about it.
+
+    Attributes:
+        name: the RGD's ``metadata.name``.
+        kind: kind of the generated API (e.g. ``MicroservicesApp``).
+        group: API group of the generated API (e.g. ``example.com``).
+        version: API version of the generated API (e.g. ``v1alpha1``); instances use ``group/version``.
+        scope: ``Namespaced`` or ``Cluster``.
+        rgd: the RGD document, without GitOps annotations.
+        depth: 0 when the graph uses no other generated graph's kind; +1 per level of RGD chaining.
+        source: the definition file, e.g. ``definitions/microservices.py`` (goes into file headers).
+        dependencies: resource id -> ids it references (for the README diagram).
+        resource_kinds: resource id -> label such as ``Deployment`` or ``Secret (externalRef)``.
+    """
+
+    name: str
+    kind: str
+    group: str
+    version: str
+    scope: str
+    rgd: dict[str, Any]
+    depth: int
+    source: str
+    dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    resource_kinds: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def api_version(self) -> str:
+        """``group/version`` of the generated API, as written in instances."""
+        return f"{self.group}/{self.version}"
+
+
+@dataclass(frozen=True)
+class EnvironmentTarget:
+    """Where an environment runs and how.
+
+    Attributes:
+        name: environment name (a DNS label; names the ``environments/<name>`` folder).
+        cluster: the cluster's name as registered in Argo CD / used for ``flux/clusters/<cluster>``.
+        namespace: the environment's namespace.
+        mode: ``kro`` (instances of the RGDs) or ``direct`` (plain manifests, no kro needed).
+    """
+
+    name: str
+    cluster: str
+    namespace: str
+    mode: Mode
+
+
+@dataclass(frozen=True)
+class Document:
+    """One Kubernetes object for one environment.
+
+    Attributes:
+        body: the object (instance CR or plain manifest), without GitOps annotations.
+        graph: the graph that produced it.
+        role: ``instance`` (a kro CR), ``manifest`` (direct mode) or ``support`` (Namespace, secret carriers).
+        wave: manifests and support objects: dependency depth inside the graph (0, 1, 2...);
+            instances: the graph's depth.
+        source: the definition file that produced it.
+    """
+
+    body: dict[str, Any]
+    graph: str
+    role: Role
+    wave: int
+    source: str
+
+
+@dataclass(frozen=True)
+class EnvironmentArtifact:
+    """Everything one environment gets: its target and its documents."""
+
+    target: EnvironmentTarget
+    documents: tuple[Document, ...]
+
+
+@dataclass(frozen=True)
+class TreeSettings:
+    """How the tree is laid out and wired.
+
+    Attributes:
+        repo_url: the Git repository Argo CD and Flux read.
+        revision: branch (or ``refs/...`` name, or 40-hex commit) they track.
+        output_dir: path of the tree inside the repository.
+        wiring: which GitOps tools get wiring: any of ``argocd`` and ``flux``.
+        argocd_namespace: namespace Argo CD runs in (Applications and the AppProject live there).
+        argocd_project: name of the generated AppProject.
+        flux_namespace: namespace of the Flux controllers (GitRepository and Kustomizations live there).
+        tool_version: kro-gen's version, recorded in the ownership index only.
+        create_namespaces: emit a Namespace object per environment namespace.
+        kro_namespace: namespace kro runs in; the destination namespace of the Argo CD RGD Applications,
+            which only apply cluster-scoped RGDs but need a permitted destination.
+        flux_source_name: name of the generated Flux GitRepository.
+        config_source: what the wiring files were generated from (named in their header).
+    """
+
+    repo_url: str
+    revision: str
+    output_dir: str = "gitops"
+    wiring: tuple[str, ...] = ("argocd", "flux")
+    argocd_namespace: str = "argocd"
+    argocd_project: str = "kro-gen"
+    flux_namespace: str = "flux-system"
+    tool_version: str = "0.1.0"
+    create_namespaces: bool = True
+    kro_namespace: str = "kro-system"
+    flux_source_name: str = "kro-gen"
+    config_source: str = "pyproject.toml"
+
+    @property
+    def repo_dir(self) -> str:
+        """``output_dir`` normalised: no leading ``./``, no trailing slash (``.`` for the repo root)."""
+        return posixpath.normpath(self.output_dir.strip() or ".")
+
+    def repo_path(self, relative: str) -> str:
+        """The repository path of ``relative`` (a path inside the output dir)."""
+        return relative if self.repo_dir == "." else f"{self.repo_dir}/{relative}"
+
+
+def check_relative_path(path: str) -> None:
+    """Raise unless ``path`` is a normalised, relative POSIX path that stays inside the output dir."""
+    normal = posixpath.normpath(path)
+    bad = (
+        not path
+        or path != normal
+        or path.startswith("/")
+        or "\\" in path
+        or normal == "."
+        or normal.split("/")[0] in ("..", STATE_DIR)
+    )
+    if bad:
+        raise ValidationError(
+            f"tree path {path!r} is not a normalised relative path inside the output dir",
+            location=Location(file=path),
+            hint=f"use forward slashes, no '..', and nothing under {STATE_DIR}/",
+            rule="tree-path",
+        )
+
+
+@dataclass(frozen=True)
+class TreePlan:
+    """The desired tree: path (relative to the output dir) -> file text, sorted by path.
+
+    Attributes:
+        files: read-only mapping, sorted by path.
+        tool_version: kro-gen's version, written into the ownership index.
+    """
+
+    files: Mapping[str, str]
+    tool_version: str = "0.1.0"
+
+    def __post_init__(self) -> None:
+        for path in self.files:
+            check_relative_path(path)
+        object.__setattr__(self, "files", MappingProxyType(dict(sorted(self.files.items()))))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TreePlan):
+            return NotImplemented
+        return dict(self.files) == dict(other.files) and self.tool_version == other.tool_version
+
+    def __hash__(self) -> int:
+        return hash((tuple(self.files.items()), self.tool_version))

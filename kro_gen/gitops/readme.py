@@ -1,0 +1,164 @@
+"""The generated ``README.md`` of the tree: what runs where, the layout, how to bootstrap, the diagrams."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from kro_gen.emit.mermaid import graph_mermaid
+from kro_gen.gitops import annotations as ann
+from kro_gen.gitops import layout, topology
+from kro_gen.gitops.argocd import HEALTH_PATCH_FILE, ROOT_FILE
+from kro_gen.gitops.flux import CLUSTERS_DIR
+from kro_gen.gitops.model import STATE_DIR, EnvironmentArtifact, GraphArtifact, TreeSettings
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines.extend("| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows)
+    return lines
+
+
+def tree_lines(paths: Iterable[str], root: str) -> list[str]:
+    """An ASCII tree (``├──``/``└──``) of ``paths`` under ``root``, folders before files, sorted."""
+    tree: dict[str, Any] = {}
+    for path in paths:
+        node = tree
+        for part in path.split("/"):
+            node = node.setdefault(part, {})
+    lines = [root + "/"]
+
+    def walk(node: dict[str, Any], prefix: str) -> None:
+        entries = sorted(node.items(), key=lambda item: (not item[1], item[0]))
+        for index, (name, child) in enumerate(entries):
+            last = index == len(entries) - 1
+            lines.append(f"{prefix}{'└── ' if last else '├── '}{name}{'/' if child else ''}")
+            walk(child, prefix + ("    " if last else "│   "))
+
+    walk(tree, "")
+    return lines
+
+
+def _environments(environments: Sequence[EnvironmentArtifact]) -> list[str]:
+    rows = []
+    for env in sorted(environments, key=lambda e: e.target.name):
+        graphs = sorted({doc.graph for doc in env.documents})
+        target = env.target
+        rows.append((target.name, target.cluster, target.namespace, target.mode, ", ".join(graphs) or "-"))
+    return _table(("environment", "cluster", "namespace", "mode", "graphs"), rows)
+
+
+def _graphs(graphs: Sequence[GraphArtifact], environments: Sequence[EnvironmentArtifact]) -> list[str]:
+    max_depth = max((graph.depth for graph in graphs), default=0)
+    rows = []
+    for graph in sorted(graphs, key=lambda g: g.name):
+        envs = sorted(e.target.name for e in environments if any(d.graph == graph.name for d in e.documents))
+        rows.append(
+            (
+                f"`{graph.name}`",
+                f"`{graph.api_version}` {graph.kind}",
+                graph.scope,
+                str(graph.depth),
+                str(ann.rgd_wave(graph.depth, max_depth)),
+                f"`{graph.source}`",
+                ", ".join(envs) or "-",
+            )
+        )
+    return _table(("graph", "API", "scope", "depth", "RGD wave", "source", "environments"), rows)
+
+
+def _argocd(settings: TreeSettings) -> list[str]:
+    return [
+        "### Argo CD",
+        "",
+        "1. Install kro on every cluster that runs a kro environment, and register each cluster in Argo CD "
+        "under the name in the table above.",
+        f"2. Add the health checks to `argocd-cm` (with the Argo CD installation): `kubectl -n "
+        f"{settings.argocd_namespace} patch configmap argocd-cm --type merge --patch-file "
+        f"{settings.repo_path(HEALTH_PATCH_FILE)}`.",
+        f"3. Apply the root Application once: `kubectl apply -n {settings.argocd_namespace} -f "
+        f"{settings.repo_path(ROOT_FILE)}`. It syncs `{settings.repo_path('argocd/apps')}`: the AppProject "
+        f"`{settings.argocd_project}` (wave -2), one `kro-rgds-<cluster>` Application per kro cluster "
+        "(wave -1) and one `kro-env-<environment>` Application per environment (wave 1 kro, 0 direct).",
+        "",
+    ]
+
+
+def _flux(settings: TreeSettings, clusters: Sequence[topology.Cluster]) -> list[str]:
+    lines = [
+        "### Flux",
+        "",
+        "Install kro on every cluster that runs a kro environment, then bootstrap Flux with its folder:",
+        "",
+        "```sh",
+    ]
+    for cluster in clusters:
+        path = settings.repo_path(f"{CLUSTERS_DIR}/{cluster.name}")
+        lines.append(
+            f"flux bootstrap git --url={settings.repo_url} --branch={settings.revision} --path={path}"
+        )
+    lines += [
+        "```",
+        "",
+        "`kro-rgds` applies the RGDs and waits until kro reports them Ready; the `kro-env-<environment>` "
+        "Kustomizations of kro environments depend on it. `flux-system/` is written by `flux bootstrap` "
+        "and is never touched by kro-gen.",
+        "",
+    ]
+    return lines
+
+
+def render_readme(
+    graphs: Sequence[GraphArtifact],
+    environments: Sequence[EnvironmentArtifact],
+    settings: TreeSettings,
+    paths: Iterable[str],
+) -> str:
+    """The README text; ``paths`` are the tree's files (the README itself included)."""
+    clusters = topology.clusters(environments)
+    lines = [
+        f"<!-- {layout.header([settings.config_source])} -->",
+        "# GitOps tree generated by kro-gen",
+        "",
+        "Do not edit these files: change the definitions and run `kro-gen generate` (CI runs "
+        f"`kro-gen generate --check`). `{STATE_DIR}/manifest.json` lists the files kro-gen owns; "
+        "any other file here is never modified or deleted.",
+        "",
+        "## Environments",
+        "",
+        *_environments(environments),
+        "",
+        "## Graphs",
+        "",
+        *_graphs(graphs, environments),
+        "",
+        "## Layout",
+        "",
+        "```text",
+        *tree_lines([*paths, f"{STATE_DIR}/manifest.json"], settings.repo_dir),
+        "```",
+        "",
+        "## Bootstrap",
+        "",
+    ]
+    if "argocd" in settings.wiring:
+        lines += _argocd(settings)
+    if "flux" in settings.wiring:
+        lines += _flux(settings, clusters)
+    if graphs:
+        lines += ["## Resource graphs", ""]
+    for graph in sorted(graphs, key=lambda g: g.name):
+        diagram = graph_mermaid(graph.name, graph.dependencies, graph.resource_kinds)
+        lines += [
+            f"### {graph.name} (`{graph.api_version}` {graph.kind})",
+            "",
+            "```mermaid",
+            diagram.rstrip("\n"),
+            "```",
+            "",
+        ]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,69 @@
+"""RGD chaining: an instance of one graph used as a resource inside another."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from kro_gen.errors import DefinitionError, Location
+from kro_gen.expr.wrapper import Expr, has_expression
+from kro_gen.graph.resource import Resource
+
+if TYPE_CHECKING:
+    from kro_gen.graph.graph import ResourceGraph
+
+
+def chained_resource(
+    inner: ResourceGraph,
+    name: object,
+    spec: Mapping[str, Any],
+    *,
+    namespace: object | None,
+    id: str | None,
+    include_when: Any,
+    ready_when: Any,
+) -> Resource:
+    """A resource whose template is an instance of ``inner`` with ``spec``.
+
+    Field names are checked against ``inner``'s spec model now; literal values are validated when the
+    whole spec is literal (expressions are checked by the RGD validator, which knows the inner schema).
+    """
+    _check_fields(inner, spec, "spec")
+    if not has_expression(spec):
+        from kro_gen.schema import validate_instance
+
+        validate_instance(inner.spec_model, spec, location=Location(graph=inner.name, path="spec"))
+    metadata: dict[str, Any] = {"name": name}
+    if namespace is not None:
+        metadata["namespace"] = namespace
+    template = {"apiVersion": inner.api_version, "kind": inner.kind, "metadata": metadata, "spec": dict(spec)}
+    resource = Resource(template, id=id, include_when=include_when)
+    resource.graph_ref = inner
+    if ready_when is None:
+        resource.when_ready(lambda self: self.status.state == "ACTIVE")
+    else:
+        resource.when_ready(ready_when)
+    return resource
+
+
+def _check_fields(inner: ResourceGraph, values: Mapping[str, Any], path: str) -> None:
+    model = inner.spec_model
+    for part in path.split(".")[1:]:
+        annotation = model.model_fields[part].annotation
+        model = annotation  # type: ignore[assignment]
+    fields = model.model_fields
+    aliases = {f.alias or k: k for k, f in fields.items()}
+    for key, value in values.items():
+        if key not in aliases:
+            raise DefinitionError(
+                f"{inner.kind} has no spec field {path}.{key}",
+                location=Location(graph=inner.name, path=f"{path}.{key}"),
+                hint=f"fields are {', '.join(aliases)}",
+                rule="chained-spec-field",
+            )
+        annotation = fields[aliases[key]].annotation
+        if isinstance(value, Mapping) and not isinstance(value, Expr):
+            from pydantic import BaseModel
+
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                _check_fields(inner, value, f"{path}.{aliases[key]}")

@@ -1,0 +1,363 @@
+"""``ResourceGraph``: a typed API (spec and status models), its resources, its status, its instances.
+
+>>> from pydantic import BaseModel
+>>> from kro_gen import ResourceGraph, k8s
+>>> class Spec(BaseModel):
+...     image: str
+>>> app = ResourceGraph("demo", api_version="demo.example.com/v1alpha1", kind="Demo", spec=Spec)
+>>> @app.resources
+... def resources(schema):
+...     return {"web": k8s.Deployment("web", image=schema.spec.image)}
+>>> [r.id for r in app.build().resources.values()]
+['web']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from kro_gen.errors import DefinitionError, KroGenError, Location
+from kro_gen.expr import nodes as n
+from kro_gen.expr.wrapper import ChildResolver, Expr
+from kro_gen.graph.ids import derive_id, require_valid_id
+from kro_gen.graph.resource import Resource, caller_site, metadata_resolver
+
+ResourcesBuilder = Callable[[Expr], "Mapping[str, Resource] | list[Resource]"]
+StatusBuilder = Callable[[Expr, "ResourceNamespace"], Mapping[str, Any]]
+Scope = Literal["Namespaced", "Cluster"]
+
+_API_VERSION = re.compile(r"^(?:(?P<group>[a-z0-9.-]+)/)?(?P<version>v[0-9]+(?:alpha[0-9]+|beta[0-9]+)?)$")
+_KIND = re.compile(r"^[A-Z][a-zA-Z0-9]{0,62}$")
+_DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+
+
+@dataclass
+class Instance:
+    """One environment's instance of a graph: its name, namespace and spec values."""
+
+    environment: str
+    name: str
+    namespace: str | None
+    values: Mapping[str, Any] | BaseModel
+    site: str | None = None
+
+
+@dataclass
+class BuiltGraph:
+    """A graph after its builders ran: resources by id (declaration order) and the status tree."""
+
+    graph: ResourceGraph
+    resources: dict[str, Resource]
+    status: dict[str, Any]
+    dependencies: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def order(self) -> list[str]:
+        """Resource ids in dependency order (ties keep declaration order)."""
+        from kro_gen.graph.dag import topological_order
+
+        return topological_order(self.dependencies)
+
+
+class ResourceNamespace:
+    """The ``r`` argument of a status builder: ``r.userDeployment`` is the resource with that id."""
+
+    def __init__(self, resources: Mapping[str, Resource], graph: str) -> None:
+        self._resources = dict(resources)
+        self._graph = graph
+
+    def __getattr__(self, name: str) -> Resource:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __getitem__(self, name: str) -> Resource:
+        try:
+            return self._resources[name]
+        except KeyError:
+            import difflib
+
+            close = difflib.get_close_matches(name, self._resources, n=3)
+            raise DefinitionError(
+                f"the status refers to resource {name!r}, which the graph does not have",
+                location=Location(graph=self._graph),
+                hint=f"did you mean {', '.join(close)}?" if close else f"ids are: {', '.join(self._resources)}",
+                rule="unknown-resource",
+            ) from None
+
+
+class ResourceGraph:
+    """A kro ResourceGraphDefinition written in Python.
+
+    Args:
+        name: the RGD's ``metadata.name`` (DNS-1123, stable: renaming it creates a new RGD).
+        api_version: ``group/version`` of the generated API (``kro.run`` when no group is given).
+        kind: the generated kind, UpperCamelCase.
+        spec: pydantic model of the instance spec.
+        status: pydantic model of the instance status (its fields are filled by the status builder).
+        scope: ``Namespaced`` (default) or ``Cluster`` instances.
+        allow_breaking_changes: emit ``kro.run/allow-breaking-changes: "true"`` on the RGD.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        api_version: str,
+        kind: str,
+        spec: type[BaseModel],
+        status: type[BaseModel] | None = None,
+        scope: Scope = "Namespaced",
+        allow_breaking_changes: bool = False,
+    ) -> None:
+        self.site = caller_site()
+        where = Location(file=self.site, graph=name)
+        if not _DNS_NAME.match(name) or len(name) > 253:
+            raise DefinitionError(
+                f"graph name {name!r} is not a valid Kubernetes object name",
+                location=where,
+                hint="use lowercase letters, digits, '-' and '.', e.g. 'microservices-app'",
+                rule="rgd-name",
+            )
+        match = _API_VERSION.match(api_version)
+        if not match:
+            raise DefinitionError(
+                f"api_version {api_version!r} is not 'group/version' with a kro version like v1alpha1",
+                location=where,
+                hint="write e.g. 'platform.example.com/v1alpha1'",
+                rule="schema-api-version",
+            )
+        group = match.group("group") or "kro.run"
+        if "." not in group:
+            raise DefinitionError(
+                f"API group {group!r} has no dot; the API server rejects the generated CRD",
+                location=where,
+                hint="use a domain-like group such as 'platform.example.com'",
+                rule="schema-group",
+            )
+        if not _KIND.match(kind):
+            raise DefinitionError(
+                f"kind {kind!r} is not UpperCamelCase",
+                location=where,
+                hint="e.g. 'MicroservicesApp'",
+                rule="schema-kind",
+            )
+        if scope not in ("Namespaced", "Cluster"):
+            raise DefinitionError(f"scope {scope!r} is not Namespaced or Cluster", location=where, rule="schema-scope")
+        if not (isinstance(spec, type) and issubclass(spec, BaseModel)):
+            raise DefinitionError("spec= must be a pydantic model class", location=where, rule="schema-spec")
+        self.name = name
+        self.group = group
+        self.version = match.group("version")
+        self.kind = kind
+        self.scope: Scope = scope
+        self.spec_model = spec
+        self.status_model = status
+        self.allow_breaking_changes = allow_breaking_changes
+        self._resources_builder: ResourcesBuilder | None = None
+        self._status_builder: StatusBuilder | None = None
+        self.instances: dict[str, Instance] = {}
+        self._built: BuiltGraph | None = None
+
+    @property
+    def api_version(self) -> str:
+        """``group/version`` of the generated API (what instances carry)."""
+        return f"{self.group}/{self.version}"
+
+    def location(self) -> Location:
+        """This graph's location for error messages."""
+        return Location(file=self.site, graph=self.name)
+
+    # -- builders --------------------------------------------------------------------------------
+    def resources(self, builder: ResourcesBuilder) -> ResourcesBuilder:
+        """Decorator: ``builder(schema)`` returns the resources, ``{id: resource}`` or a list."""
+        self._resources_builder = builder
+        self._built = None
+        return builder
+
+    def status(self, builder: StatusBuilder) -> StatusBuilder:
+        """Decorator: ``builder(schema, r)`` returns the status fields as expressions."""
+        self._status_builder = builder
+        self._built = None
+        return builder
+
+    def instance(
+        self,
+        environment: str,
+        values: Mapping[str, Any] | BaseModel,
+        *,
+        name: str | None = None,
+        namespace: str | None = None,
+    ) -> Instance:
+        """Declare this graph's instance in ``environment`` with spec ``values``.
+
+        ``name`` defaults to the graph name (stable: GitOps diffs never churn); ``namespace`` defaults to
+        the environment's namespace from the project configuration.
+        """
+        if environment in self.instances:
+            raise DefinitionError(
+                f"graph {self.name!r} already has an instance for environment {environment!r}",
+                location=Location(file=caller_site(), graph=self.name, environment=environment),
+                hint="declare one instance per environment",
+                rule="duplicate-instance",
+            )
+        instance = Instance(environment, name or self.name, namespace, values, caller_site())
+        self.instances[environment] = instance
+        return instance
+
+    def use(
+        self,
+        name: object,
+        spec: Mapping[str, Any],
+        *,
+        namespace: object | None = None,
+        id: str | None = None,
+        include_when: Any = None,
+        ready_when: Any = None,
+    ) -> Resource:
+        """An instance of this graph as a resource of another graph (kro RGD chaining).
+
+        kro adds no readiness check for chained instances, so kro-gen adds
+        ``readyWhen: ${<id>.status.state == "ACTIVE"}`` unless ``ready_when`` is given.
+        """
+        from kro_gen.graph.compose import chained_resource
+
+        return chained_resource(
+            self, name, spec, namespace=namespace, id=id, include_when=include_when, ready_when=ready_when
+        )
+
+    # -- assembly ---------------------------------------------------------------------------------
+    def schema_ref(self) -> Expr:
+        """The ``schema`` variable that builders receive: ``schema.spec.x``, ``schema.metadata.name``."""
+        from kro_gen.schema import spec_resolver
+
+        spec_child = spec_resolver(self.spec_model)
+        graph_name = self.name
+
+        def schema_child(field_name: str) -> tuple[str | None, ChildResolver | None]:
+            if field_name == "spec":
+                return "map", spec_child
+            if field_name == "metadata":
+                return "map", metadata_resolver
+            if field_name in ("apiVersion", "kind"):
+                return "string", None
+            raise DefinitionError(
+                f"schema.{field_name} cannot be read in kro",
+                location=Location(graph=graph_name),
+                hint="templates read schema.spec, schema.metadata, schema.apiVersion and schema.kind",
+                rule="schema-field",
+            )
+
+        return Expr(n.Ident("schema"), "map", schema_child)
+
+    def build(self) -> BuiltGraph:
+        """Run the builders once and return the assembled graph (cached)."""
+        if self._built is None:
+            try:
+                self._built = self._assemble()
+            except KroGenError as error:
+                raise error.located(self.location()) from None
+        return self._built
+
+    def _assemble(self) -> BuiltGraph:
+        if self._resources_builder is None:
+            raise DefinitionError(
+                "the graph has no resources builder",
+                hint="decorate a function with @graph.resources that returns {id: resource}",
+                rule="no-resources",
+            )
+        schema = self.schema_ref()
+        returned = self._resources_builder(schema)
+        resources = _name_resources(returned)
+        status: dict[str, Any] = {}
+        if self._status_builder is not None:
+            from kro_gen.graph.status import build_status
+
+            status = build_status(self, self._status_builder(schema, ResourceNamespace(resources, self.name)))
+        elif self.status_model is not None and self.status_model.model_fields:
+            raise DefinitionError(
+                f"the status model {self.status_model.__name__} has fields but the graph has no status builder",
+                hint="decorate a function with @graph.status that returns an expression for every field",
+                rule="status-builder",
+            )
+        from kro_gen.graph.dag import dependencies_of
+
+        dependencies = dependencies_of(resources)
+        return BuiltGraph(self, resources, status, dependencies)
+
+    def __repr__(self) -> str:
+        return f"ResourceGraph({self.name!r}, kind={self.kind!r}, api_version={self.api_version!r})"
+
+
+def _name_resources(returned: object) -> dict[str, Resource]:
+    """Give every returned resource its id and check ids are valid and unique."""
+    if isinstance(returned, Mapping):
+        items = list(returned.items())
+    elif isinstance(returned, list | tuple):
+        items = [(None, r) for r in returned]
+    else:
+        raise DefinitionError(
+            f"the resources builder returned {type(returned).__name__}",
+            hint="return a dict {id: resource} (or a list of resources)",
+            rule="resources-builder",
+        )
+    resources: dict[str, Resource] = {}
+    for key, resource in items:
+        if not isinstance(resource, Resource):
+            raise DefinitionError(
+                f"the resources builder returned {type(resource).__name__} under {key!r}, not a resource",
+                location=Location(resource=key),
+                hint="return resources made with kro_gen.k8s builders or k8s.resource(...)",
+                rule="resources-builder",
+            )
+        resource_id = resource.id if resource.id else key
+        if resource.id and key and resource.id != key:
+            raise DefinitionError(
+                f"resource returned under key {key!r} was given id {resource.id!r}",
+                location=resource.location(),
+                hint="use the same name for both, or drop id=",
+                rule="resource-id-mismatch",
+            )
+        if resource_id is None:
+            if not isinstance(resource.name, str):
+                raise DefinitionError(
+                    f"a {resource.kind} with a computed name needs an explicit id",
+                    location=resource.location(),
+                    hint="return it under a key ({'myId': resource}) or pass id='myId'",
+                    rule="resource-id-missing",
+                )
+            resource_id = derive_id(resource.kind, resource.name)
+        require_valid_id(resource_id, what="resource id", location=resource.location())
+        if resource_id in resources:
+            raise DefinitionError(
+                f"two resources have the id {resource_id!r}",
+                location=resource.location(),
+                hint="give each resource a distinct id",
+                rule="resource-id-unique",
+            )
+        if any(r is resource for r in resources.values()):
+            raise DefinitionError(
+                f"the same resource is returned twice (as {resource_id!r} and another id)",
+                location=resource.location(),
+                hint="build one resource per id",
+                rule="resource-id-unique",
+            )
+        resource.id = resource_id
+        for iterator in resource.for_each:
+            require_valid_id(iterator, what="forEach iterator", location=resource.location())
+        resources[resource_id] = resource
+    for resource_id, resource in resources.items():
+        collisions = set(resource.for_each) & set(resources)
+        if collisions:
+            raise DefinitionError(
+                f"forEach iterator {sorted(collisions)[0]!r} has the name of a resource id",
+                location=Location(resource=resource_id),
+                hint="rename the iterator",
+                rule="iterator-name",
+            )
+    return resources

@@ -1,0 +1,252 @@
+"""``Resource``: one node of a resource graph — a template or an external reference, plus kro directives.
+
+Builders in :mod:`kro_gen.k8s` return ``Resource`` objects; so does ``ResourceGraph.use`` for chained
+graphs. A resource can be referenced before the graph gives it an id: ``config.metadata.name`` builds an
+expression rooted at the resource object, and the id is filled in when the graph is assembled.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from kro_gen.errors import DefinitionError, Location
+from kro_gen.expr import nodes as n
+from kro_gen.expr.wrapper import ChildResolver, Expr, lift_strings, to_node
+
+#: A readiness condition: an expression, or a function of the resource itself (``each`` in collections).
+ReadyWhen = Expr | Callable[[Expr], Expr]
+Condition = Expr | bool
+
+
+def _string_map(_: str) -> tuple[str | None, ChildResolver | None]:
+    return "string", None
+
+
+_METADATA_TYPES: dict[str, tuple[str | None, ChildResolver | None]] = {
+    "name": ("string", None),
+    "namespace": ("string", None),
+    "uid": ("string", None),
+    "generateName": ("string", None),
+    "labels": ("map", _string_map),
+    "annotations": ("map", _string_map),
+    "generation": ("int", None),
+}
+
+
+def metadata_resolver(field: str) -> tuple[str | None, ChildResolver | None]:
+    """Type hints for ObjectMeta fields."""
+    return _METADATA_TYPES.get(field, (None, None))
+
+
+def _object_resolver(field: str) -> tuple[str | None, ChildResolver | None]:
+    if field == "metadata":
+        return "map", metadata_resolver
+    if field in ("apiVersion", "kind"):
+        return "string", None
+    if field == "data":
+        return "map", _string_map
+    return None, None
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def caller_site() -> str | None:
+    """``file:line`` of the first stack frame outside kro_gen (where the user created something).
+
+    The path is made relative to the working directory when it lies below it, so messages and
+    output stay the same on every machine.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = os.path.abspath(frame.f_code.co_filename)
+        if not filename.startswith(_PACKAGE_DIR + os.sep) and not frame.f_code.co_filename.startswith("<"):
+            return f"{display_path(filename)}:{frame.f_lineno}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+def display_path(path: str) -> str:
+    """``path`` relative to the working directory when below it, else as given."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative
+
+
+class Resource:
+    """A resource in a graph.
+
+    Args:
+        template: the Kubernetes object (dict); values may be expressions or f-strings with expressions.
+        external_ref: instead of a template, an existing object to read (``{apiVersion, kind, metadata}``).
+        id: the kro resource id; when omitted, the key under which the resources builder returns it.
+        include_when: condition(s) under which kro creates the resource (ANDed).
+        ready_when: condition(s) on the resource itself (a function gets the resource, or ``each`` for
+            collections) that must hold before dependents proceed.
+        for_each: iterator name → list expression; the resource becomes a collection.
+        depends_on: resources this one must wait for although it references none of their fields.
+    """
+
+    def __init__(
+        self,
+        template: Mapping[str, Any] | None = None,
+        *,
+        external_ref: Mapping[str, Any] | None = None,
+        id: str | None = None,
+        include_when: Condition | Sequence[Condition] | None = None,
+        ready_when: ReadyWhen | Sequence[ReadyWhen] | None = None,
+        for_each: Mapping[str, object] | None = None,
+        depends_on: Sequence[Resource] | None = None,
+    ) -> None:
+        if (template is None) == (external_ref is None):
+            raise DefinitionError(
+                "a resource needs exactly one of template and external_ref",
+                hint="pass a template dict, or use k8s.external_ref(...) to read an existing object",
+                rule="template-or-external-ref",
+            )
+        self.id: str | None = id
+        self.site = caller_site()
+        self.template: dict[str, Any] | None = lift_strings(dict(template)) if template is not None else None
+        self.external_ref: dict[str, Any] | None = (
+            lift_strings(dict(external_ref)) if external_ref is not None else None
+        )
+        self.for_each: dict[str, Expr] = {
+            name: value if isinstance(value, Expr) else Expr(to_node(value))
+            for name, value in (for_each or {}).items()
+        }
+        self.include_when: tuple[Expr, ...] = tuple(_conditions(include_when))
+        self.depends_on: tuple[Resource, ...] = tuple(depends_on or ())
+        self.ready_when: tuple[Expr, ...] = ()
+        self.graph_ref: Any = None  # the ResourceGraph whose instance this is (RGD chaining)
+        self.when_ready(ready_when)
+
+    # -- what the resource is -----------------------------------------------------------------
+    @property
+    def body(self) -> dict[str, Any]:
+        """The template, or the external reference."""
+        body = self.template if self.template is not None else self.external_ref
+        assert body is not None
+        return body
+
+    @property
+    def api_version(self) -> str:
+        """``apiVersion`` of the object (always a literal)."""
+        return str(self.body.get("apiVersion", ""))
+
+    @property
+    def kind(self) -> str:
+        """``kind`` of the object (always a literal)."""
+        return str(self.body.get("kind", ""))
+
+    @property
+    def name(self) -> object:
+        """``metadata.name``: a string or an expression."""
+        metadata = self.body.get("metadata") or {}
+        return metadata.get("name")
+
+    @property
+    def is_collection(self) -> bool:
+        """Whether kro sees this id as a list (forEach, or an externalRef by selector)."""
+        if self.for_each:
+            return True
+        return bool(self.external_ref and "selector" in (self.external_ref.get("metadata") or {}))
+
+    def location(self) -> Location:
+        """Where this resource is, for error messages."""
+        return Location(file=self.site, resource=self.id)
+
+    # -- directives (chainable) -----------------------------------------------------------------
+    def when(self, *conditions: Condition) -> Resource:
+        """Add include conditions (ANDed with the existing ones) and return the resource."""
+        self.include_when = (*self.include_when, *_conditions(list(conditions)))
+        return self
+
+    def when_ready(self, conditions: ReadyWhen | Sequence[ReadyWhen] | None) -> Resource:
+        """Add readiness conditions; a function receives the resource (or ``each`` for collections)."""
+        if conditions is None:
+            return self
+        items = conditions if isinstance(conditions, Sequence) and not isinstance(conditions, str) else [conditions]
+        subject = Expr(n.Ident("each")) if self.for_each else self.ref()
+        resolved = []
+        for item in items:
+            value = item(subject) if callable(item) and not isinstance(item, Expr) else item
+            if not isinstance(value, Expr):
+                raise DefinitionError(
+                    f"ready_when must be an expression, got {type(value).__name__}",
+                    location=self.location(),
+                    hint="write a condition on the resource, e.g. lambda d: d.status.readyReplicas > 0",
+                    rule="ready-when",
+                )
+            resolved.append(value)
+        self.ready_when = (*self.ready_when, *resolved)
+        return self
+
+    def after(self, *resources: Resource) -> Resource:
+        """Make this resource wait for ``resources`` (an explicit dependency edge)."""
+        self.depends_on = (*self.depends_on, *resources)
+        return self
+
+    # -- references ------------------------------------------------------------------------------
+    def ref(self) -> Expr:
+        """The whole resource as an expression (a list for collections)."""
+        return Expr(n.ResourceRoot.of(self), "list" if self.is_collection else "map", _object_resolver)
+
+    def __kro_expr__(self) -> Expr:
+        return self.ref()
+
+    @property
+    def metadata(self) -> Expr:
+        """``<id>.metadata`` as an expression."""
+        return self.ref().metadata
+
+    @property
+    def spec(self) -> Expr:
+        """``<id>.spec`` as an expression."""
+        return self.ref().spec
+
+    @property
+    def status(self) -> Expr:
+        """``<id>.status`` as an expression (only known in the cluster)."""
+        return self.ref().status
+
+    @property
+    def data(self) -> Expr:
+        """``<id>.data`` (ConfigMap, Secret) as an expression."""
+        return self.ref().data
+
+    def __getitem__(self, field: str) -> Expr:
+        """Any top-level field as an expression: ``role["rules"]``."""
+        return self.ref()[field]
+
+    def __repr__(self) -> str:
+        return f"Resource(id={self.id!r}, kind={self.kind!r}, name={self.name!r})"
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def _conditions(value: Condition | Sequence[Condition] | None) -> list[Expr]:
+    if value is None:
+        return []
+    items = value if isinstance(value, Sequence) and not isinstance(value, str) else [value]
+    result: list[Expr] = []
+    for item in items:
+        if isinstance(item, bool):
+            raise DefinitionError(
+                f"include_when={item!r} is a Python constant, decided at build time",
+                hint="use a Python 'if' to leave the resource out, or pass an expression on schema.spec",
+                rule="include-when",
+            )
+        if not isinstance(item, Expr):
+            raise DefinitionError(
+                f"include_when must be an expression, got {type(item).__name__}",
+                hint="pass a condition such as schema.spec.ingress.enabled",
+                rule="include-when",
+            )
+        result.append(item)
+    return result

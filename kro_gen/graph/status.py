@@ -1,0 +1,131 @@
+"""The status builder's result: every leaf an expression, matching the status model."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from kro_gen.errors import DefinitionError, Location
+from kro_gen.expr import nodes as n
+from kro_gen.expr.wrapper import Expr, lift_strings, type_of
+
+if TYPE_CHECKING:
+    from kro_gen.graph.graph import ResourceGraph
+
+_RESERVED_STATUS = {
+    "state": "kro writes status.state itself",
+    "conditions": "kro writes status.conditions itself (custom conditions are not supported by kro-gen yet)",
+}
+
+
+def _cel_type(annotation: Any) -> str | None:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        values = typing.get_args(annotation)
+        return _cel_type(type(values[0])) if values else None
+    if annotation is str:
+        return "string"
+    if annotation is bool:
+        return "bool"
+    if annotation is int:
+        return "int"
+    if annotation is float:
+        return "double"
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return "string" if issubclass(annotation, str) else None
+    if origin in (list, tuple, set):
+        return "list"
+    if origin is dict:
+        return "map"
+    return None
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def build_status(graph: ResourceGraph, returned: Any) -> dict[str, Any]:
+    """Check the status builder's result against the graph's status model and return it.
+
+    Every leaf must be an expression that references ``schema`` or a resource: kro rejects literal
+    status fields, and fields that depend only on the spec are still emitted (the peer drops them).
+    """
+    if not isinstance(returned, Mapping):
+        raise DefinitionError(
+            f"the status builder returned {type(returned).__name__}, not a dict",
+            hint="return {field: expression}",
+            rule="status-builder",
+        )
+    return _walk(lift_strings(dict(returned)), graph.status_model, "status")
+
+
+def _walk(value: Mapping[str, Any], model: type[BaseModel] | None, path: str) -> dict[str, Any]:
+    fields = model.model_fields if model is not None else None
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        where = f"{path}.{key}"
+        if path == "status" and key in _RESERVED_STATUS:
+            raise DefinitionError(
+                f"status field {key!r} is reserved: {_RESERVED_STATUS[key]}",
+                location=Location(path=where),
+                hint="rename the field",
+                rule="status-reserved",
+            )
+        annotation = None
+        if fields is not None:
+            if key not in fields:
+                raise DefinitionError(
+                    f"{where} is not a field of the status model {model.__name__}",  # type: ignore[union-attr]
+                    location=Location(path=where),
+                    hint=f"add it to the model or remove it; fields are {', '.join(fields)}",
+                    rule="status-field",
+                )
+            annotation = fields[key].annotation
+        if isinstance(item, Mapping):
+            result[key] = _walk(item, _model_of(annotation), where)
+            continue
+        result[key] = _leaf(item, annotation, where)
+    if fields is not None:
+        missing = [f for f in fields if f not in value]
+        if missing:
+            raise DefinitionError(
+                f"the status builder gives no value for {', '.join(f'{path}.{m}' for m in missing)}",
+                location=Location(path=path),
+                hint="return an expression for every field of the status model",
+                rule="status-field",
+            )
+    return result
+
+
+def _leaf(item: Any, annotation: Any, where: str) -> Expr:
+    if not isinstance(item, Expr):
+        raise DefinitionError(
+            f"{where} is the literal {item!r}; kro rejects status fields without expressions",
+            location=Location(path=where),
+            hint="derive it from a resource or the spec, e.g. f\"http://{r.svc.metadata.name}:3000\"",
+            rule="status-literal",
+        )
+    roots = [x for x in n.walk(item._node) if isinstance(x, n.Ident | n.ResourceRoot)]
+    if not roots:
+        raise DefinitionError(
+            f"{where} refers to neither schema nor a resource; kro rejects it",
+            location=Location(path=where),
+            hint="reference schema.spec, schema.metadata or a resource in the expression",
+            rule="status-literal",
+        )
+    expected = _cel_type(annotation)
+    actual = type_of(item)
+    if expected and actual and expected != actual and not (expected == "double" and actual == "int"):
+        raise DefinitionError(
+            f"{where} is declared {expected} in the status model but the expression gives {actual}",
+            location=Location(path=where),
+            hint="fix the model type or convert with cel.string/cel.int_/cel.double",
+            rule="status-type",
+        )
+    return item

@@ -1,0 +1,158 @@
+"""Any kind: ``resource()`` for CRDs and kinds without a builder, ``Namespace``, and ``external_ref``.
+
+>>> from kro_gen import k8s
+>>> cert = k8s.resource("cert-manager.io/v1", "Certificate", "web-tls",
+...                     spec={"secretName": "web-tls", "dnsNames": ["example.com"]})
+>>> cert.template["spec"]["secretName"]
+'web-tls'
+>>> platform = k8s.external_ref("v1", "ConfigMap", name="platform-config")
+>>> platform.external_ref
+{'apiVersion': 'v1', 'kind': 'ConfigMap', 'metadata': {'name': 'platform-config'}}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict, Unpack
+
+from kro_gen.graph.resource import Condition, ReadyWhen, Resource
+from kro_gen.k8s.base import Common, Site, builder, checked_name
+from kro_gen.k8s.refs import group_of, label_selector
+from kro_gen.k8s.values import as_dict, as_string
+
+_API_VERSION = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+((alpha|beta)[0-9]+)?$")
+_KIND = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+#: Well-known cluster-scoped kinds by (API group, kind): kro rejects a namespace on them.
+CLUSTER_SCOPED = frozenset(
+    {
+        ("", "Namespace"),
+        ("", "Node"),
+        ("", "PersistentVolume"),
+        ("rbac.authorization.k8s.io", "ClusterRole"),
+        ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        ("storage.k8s.io", "StorageClass"),
+        ("storage.k8s.io", "CSIDriver"),
+        ("networking.k8s.io", "IngressClass"),
+        ("scheduling.k8s.io", "PriorityClass"),
+        ("node.k8s.io", "RuntimeClass"),
+        ("apiextensions.k8s.io", "CustomResourceDefinition"),
+        ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+        ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+        ("apiregistration.k8s.io", "APIService"),
+        ("kro.run", "ResourceGraphDefinition"),
+        ("cert-manager.io", "ClusterIssuer"),
+        ("external-secrets.io", "ClusterSecretStore"),
+    }
+)
+
+
+def is_cluster_scoped(api_version: str, kind: str) -> bool:
+    """Whether ``kind`` is a well-known cluster-scoped kind (unknown CRDs count as namespaced)."""
+    return (group_of(api_version), kind) in CLUSTER_SCOPED
+
+
+def check_type(site: Site, api_version: object, kind: object) -> tuple[str, str]:
+    """``api_version`` and ``kind`` checked as literal ``group/version`` and UpperCamelCase names."""
+    if not isinstance(api_version, str) or not _API_VERSION.match(api_version):
+        raise site.error(
+            "api_version",
+            f"api_version {api_version!r} is not 'version' or 'group/version'",
+            hint="e.g. 'v1', 'apps/v1', 'cert-manager.io/v1' (a literal: kro needs it to find the schema)",
+            rule="api-version",
+        )
+    if not isinstance(kind, str) or not _KIND.match(kind):
+        raise site.error("kind", f"kind {kind!r} is not UpperCamelCase", rule="kind")
+    return api_version, kind
+
+
+@builder()
+def resource(
+    api_version: str,
+    kind: str,
+    name: object,
+    *,
+    spec: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
+    **options: Unpack[Common],
+) -> Resource:
+    """Any object: ``apiVersion``, ``kind``, ``metadata`` (from ``name`` and the common options),
+    ``spec``, and other top-level ``fields`` (``data``, ``rules``...). Values may be expressions.
+
+    A ``v1`` Secret built this way is held to the same rule as :func:`~kro_gen.k8s.Secret`: no literal values.
+    """
+    site = Site.of(kind if isinstance(kind, str) else "resource", name, options)
+    api_version, kind = check_type(site, api_version, kind)
+    body: dict[str, Any] = {}
+    if spec is not None:
+        body["spec"] = spec if not isinstance(spec, Mapping) else dict(spec)
+    for key, value in as_dict(fields or {}, site, "fields").items():
+        if key in ("apiVersion", "kind", "metadata", "spec"):
+            raise site.error(
+                f"fields.{key}",
+                f"fields cannot set {key!r}",
+                hint="use the api_version, kind, name, namespace, labels, annotations and spec options",
+                rule="builder-conflict",
+            )
+        body[key] = value
+    if (api_version, kind) == ("v1", "Secret"):
+        from kro_gen.k8s.config import refuse_plaintext
+
+        refuse_plaintext(site, {"fields.stringData": body.get("stringData"), "fields.data": body.get("data")})
+    return site.finish(api_version, kind, body, options, cluster_scoped=is_cluster_scoped(api_version, kind))
+
+
+@builder()
+def Namespace(name: object, **options: Unpack[Common]) -> Resource:
+    """A ``v1`` Namespace (cluster-scoped: ``namespace=`` is refused)."""
+    site = Site.of("Namespace", name, options)
+    return site.finish("v1", "Namespace", {}, options, cluster_scoped=True)
+
+
+class ExternalOptions(TypedDict, total=False):
+    """Directives an external reference takes (kro refuses ``forEach`` on external references)."""
+
+    id: str | None
+    include_when: Condition | Sequence[Condition] | None
+    ready_when: ReadyWhen | Sequence[ReadyWhen] | None
+    depends_on: Sequence[Resource] | None
+
+
+@builder(ExternalOptions)
+def external_ref(
+    api_version: str,
+    kind: str,
+    *,
+    name: object = None,
+    selector: Mapping[str, Any] | None = None,
+    namespace: object = None,
+    **options: Unpack[ExternalOptions],
+) -> Resource:
+    """An existing object the graph reads but does not manage (kro ``externalRef``).
+
+    Exactly one of ``name`` (one object) and ``selector`` (labels or a LabelSelector; ``{}`` for all:
+    the resource is then a list). Without ``namespace``, kro looks a named object up in the instance's
+    namespace, and a selector across all namespaces.
+    """
+    site = Site.of(kind if isinstance(kind, str) else "external_ref", name, options)
+    api_version, kind = check_type(site, api_version, kind)
+    if (name is None) == (selector is None):
+        raise site.error(
+            "name",
+            "an external reference needs exactly one of name and selector",
+            hint="name= reads one object; selector= reads every object with matching labels",
+            rule="external-ref",
+        )
+    metadata: dict[str, Any] = {}
+    if name is not None:
+        metadata["name"] = checked_name(site, name)
+    else:
+        metadata["selector"] = label_selector(selector, site, "selector")
+    if namespace is not None:
+        if is_cluster_scoped(api_version, kind):
+            raise site.error(
+                "namespace", f"a {kind} is cluster-scoped and has no namespace", rule="external-ref"
+            )
+        metadata["namespace"] = as_string(namespace, site, "namespace")
+    return site.make({"apiVersion": api_version, "kind": kind, "metadata": metadata}, options, external=True)

@@ -1,0 +1,100 @@
+"""The check stage of a run: the schema registry, RGD rules, breaking changes against git, outputs.
+
+Every function returns findings; the run decides when to abort (after every graph was checked, so a
+user sees all problems at once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kro_gen.check.findings import Finding, Severity
+from kro_gen.errors import Location
+
+if TYPE_CHECKING:
+    from kro_gen.check.k8s_schemas import SchemaRegistry
+
+
+def make_registry(
+    kubernetes_version: str | None, crd_files: Sequence[Path], rgds: Sequence[Mapping[str, Any]]
+) -> SchemaRegistry:
+    """A registry of the built-in kinds, the project's CRD files and the kinds the ``rgds`` generate."""
+    from kro_gen.check.k8s_schemas import SchemaRegistry
+
+    registry = SchemaRegistry.default(kubernetes_version)
+    for path in crd_files:
+        registry.register_crd_file(path)
+    for rgd in rgds:
+        registry.register_rgd(rgd)
+    return registry
+
+
+def check_graph_rgd(rgd: Mapping[str, Any], location: Location, registry: SchemaRegistry) -> list[Finding]:
+    """kro's rules, CEL and Kubernetes schema checks on one generated RGD."""
+    from kro_gen.check import check_rgd
+
+    return list(check_rgd(rgd, location=location, registry=registry))
+
+
+def committed_rgd(repo_root: Path | None, repo_path: str) -> dict[str, Any] | None:
+    """The RGD committed at ``HEAD:<repo_path>``, or ``None`` (no git, no commit, no file, not YAML)."""
+    if repo_root is None:
+        return None
+    from kro_gen.vcs import committed_file
+
+    text = committed_file(repo_root, repo_path)
+    if text is None:
+        return None
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        document = YAML(typ="safe", pure=True).load(text)
+    except YAMLError:
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def breaking_changes(
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any],
+    location: Location,
+    *,
+    allowed: bool,
+    registry: SchemaRegistry,
+) -> list[Finding]:
+    """Schema changes kro refuses (a removed field, a changed type...) between the committed and new RGD.
+
+    With ``allowed`` (``ResourceGraph(..., allow_breaking_changes=True)``) schema changes are not errors;
+    changes to the API's identity (group, version, kind, scope) always are.
+    """
+    if old is None:
+        return []
+    from kro_gen.check.breaking import breaking_findings
+
+    return list(breaking_findings(old, new, location=location, allowed=allowed, registry=registry))
+
+
+def check_instance_document(
+    document: Mapping[str, Any], rgd: Mapping[str, Any], location: Location
+) -> list[Finding]:
+    """An instance CR against the schema its RGD generates."""
+    from kro_gen.check import check_instance
+
+    return list(check_instance(document, rgd, location=location))
+
+
+def check_manifest(
+    document: Mapping[str, Any], location: Location, registry: SchemaRegistry
+) -> list[Finding]:
+    """A fully rendered direct-mode manifest against its kind's schema (no ``${`` allowed)."""
+    from kro_gen.check.k8s_validate import validate_manifest
+
+    return list(validate_manifest(document, registry, location, skip_expressions=False))
+
+
+def errors_only(findings: Sequence[Finding]) -> list[Finding]:
+    """The error-level findings of ``findings``."""
+    return [f for f in findings if f.severity is Severity.ERROR]

@@ -1,0 +1,99 @@
+"""The per-environment stage: each graph's instance in each environment, as an instance CR (kro mode)
+or as plain manifests (direct mode), checked against the schemas.
+
+An environment the configuration lists but a graph declares no instance for simply does not run that
+graph; an instance for an environment the configuration does not list is a :class:`ConfigError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from kro_gen.errors import ConfigError, Location
+from kro_gen.pipeline.checks import check_instance_document, check_manifest
+from kro_gen.pipeline.graphs import GraphOutput
+
+if TYPE_CHECKING:
+    from kro_gen.check.findings import Finding
+    from kro_gen.check.k8s_schemas import SchemaRegistry
+    from kro_gen.emit.direct import DirectManifest
+    from kro_gen.gitops.model import Document, EnvironmentArtifact, EnvironmentTarget
+    from kro_gen.project.config import Environment, Mode
+
+
+def target_of(environment: Environment, mode: Mode | None = None) -> EnvironmentTarget:
+    """The GitOps stage's view of a configured environment (``mode`` overrides the configured one)."""
+    from kro_gen.gitops.model import EnvironmentTarget
+
+    return EnvironmentTarget(
+        environment.name, environment.cluster, environment.namespace, mode or environment.mode
+    )
+
+
+def check_declared_environments(
+    outputs: Sequence[GraphOutput], environments: Sequence[Environment], config_location: Location
+) -> None:
+    """Raise :class:`ConfigError` when a graph has an instance for an environment that is not configured."""
+    known = {environment.name for environment in environments}
+    for output in outputs:
+        for name, instance in output.graph.instances.items():
+            if name not in known:
+                raise ConfigError(
+                    f"graph {output.name!r} declares an instance for environment {name!r}, "
+                    f"which [tool.kro-gen] environments does not list",
+                    location=Location(file=instance.site, graph=output.name, environment=name),
+                    hint=f"add it to {config_location.file or 'pyproject.toml'} or use one of: "
+                    + ", ".join(sorted(known)),
+                    rule="unknown-environment",
+                )
+
+
+def graph_documents(
+    output: GraphOutput, target: EnvironmentTarget, registry: SchemaRegistry
+) -> tuple[list[Document], list[Finding]]:
+    """The documents ``output``'s instance in ``target`` yields, and the findings of checking them.
+
+    No instance in that environment gives no documents.
+    """
+    from kro_gen.emit.instance import instance_document
+    from kro_gen.gitops.model import Document
+
+    instance = output.graph.instances.get(target.name)
+    if instance is None:
+        return [], []
+    where = Location(file=instance.site, graph=output.name, environment=target.name)
+    emitted = instance_document(output.graph, instance, target.namespace)
+    if target.mode == "kro":
+        findings = check_instance_document(emitted.document, output.rgd, where)
+        return [Document(emitted.document, output.name, "instance", output.depth, output.source)], findings
+    documents: list[Document] = []
+    findings = []
+    for manifest in _direct_manifests(output, emitted.document, target, registry):
+        manifest_where = Location(resource=manifest.id).merged(where)
+        findings += check_manifest(manifest.body, manifest_where, registry)
+        documents.append(Document(manifest.body, output.name, "manifest", manifest.depth, output.source))
+    return documents, findings
+
+
+def _direct_manifests(
+    output: GraphOutput, instance: dict[str, Any], target: EnvironmentTarget, registry: SchemaRegistry
+) -> list[DirectManifest]:
+    from kro_gen.emit.direct import render_direct
+
+    return render_direct(output.rgd, instance, environment=target.name, is_namespaced=registry.is_namespaced)
+
+
+def environment_artifact(
+    outputs: Sequence[GraphOutput], target: EnvironmentTarget, registry: SchemaRegistry
+) -> tuple[EnvironmentArtifact, list[Finding]]:
+    """Everything ``target`` gets from every graph, in graph order, and the findings."""
+    from kro_gen.gitops.model import EnvironmentArtifact
+
+    documents: list[Document] = []
+    findings: list[Finding] = []
+    for output in outputs:
+        found_documents, found = graph_documents(output, target, registry)
+        documents += found_documents
+        findings += found
+    return EnvironmentArtifact(target, tuple(documents)), findings

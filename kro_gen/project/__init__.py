@@ -1,0 +1,1 @@
+"""The project layer: ``[tool.kro-gen]`` configuration, environments, and loading ``definitions/``."""

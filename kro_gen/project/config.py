@@ -1,0 +1,306 @@
+"""The ``[tool.kro-gen]`` table of ``pyproject.toml``: where things live, environments, wiring.
+
+Every key has a default, so a project needs no configuration at all beyond a ``definitions/``
+folder; a bad value is a :class:`~kro_gen.errors.ConfigError` naming the key and the file::
+
+    [tool.kro-gen]
+    definitions = "definitions"      # folder of *.py files defining ResourceGraph objects
+    output = "gitops"                # the generated GitOps tree (kro-gen owns only files it wrote)
+    repo_url = "https://github.com/acme/platform.git"   # default: the git remote 'origin'
+    revision = "main"                # branch/tag Argo CD and Flux read
+    wiring = ["argocd", "flux"]      # which GitOps wiring to emit ([] = none)
+    crds = ["crds/cert-manager.yaml"]   # extra CRDs that templates may use
+    kubernetes_version = "1.33"      # schemas to validate manifests against
+
+    [[tool.kro-gen.environments]]
+    name = "production"              # DNS label, unique
+    cluster = "prod"                 # Argo CD destination name / Flux cluster folder (default: name)
+    namespace = "production"         # namespace of the instances (default: name)
+    mode = "kro"                     # kro: instance CRs + RGDs; direct: plain manifests
+
+Without ``environments``, every environment a definition declares an instance for becomes one
+environment with cluster and namespace equal to its name, in ``kro`` mode.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from kro_gen.errors import ConfigError, Location
+
+PYPROJECT = "pyproject.toml"
+TABLE = "tool.kro-gen"
+
+Mode = Literal["kro", "direct"]
+Wiring = Literal["argocd", "flux"]
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_K8S_VERSION = re.compile(r"^1\.[0-9]{1,2}$")
+
+
+def _dns_label(value: str, what: str) -> str:
+    if not _DNS_LABEL.match(value):
+        raise ValueError(
+            f"{what} {value!r} is not a DNS label (lowercase letters, digits and '-', at most 63 characters)"
+        )
+    return value
+
+
+def _relative_path(value: str, what: str) -> str:
+    path = PurePosixPath(value)
+    if not value or path.is_absolute() or ".." in path.parts or str(path) == ".":
+        raise ValueError(f"{what} {value!r} must be a folder inside the project, relative to pyproject.toml")
+    return str(path)
+
+
+class Environment(BaseModel):
+    """One environment: where its instances go and how they are rendered."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    cluster: str = ""
+    namespace: str = ""
+    mode: Mode = "kro"
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _dns_label(value, "environment name")
+
+    @field_validator("cluster")
+    @classmethod
+    def _cluster(cls, value: str) -> str:
+        return _dns_label(value, "cluster") if value else value
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, value: str) -> str:
+        return _dns_label(value, "namespace") if value else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        # cluster and namespace default to the environment's name.
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            data = {"cluster": data["name"], "namespace": data["name"], **data}
+        return data
+
+
+class ProjectConfig(BaseModel):
+    """The resolved project configuration (paths are relative to :attr:`root`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    root: Path = Field(exclude=True)
+    pyproject: Path | None = Field(default=None, exclude=True)
+    definitions: str = "definitions"
+    output: str = "gitops"
+    repo_url: str | None = None
+    revision: str = "main"
+    wiring: tuple[Wiring, ...] = ("argocd", "flux")
+    environments: tuple[Environment, ...] | None = None
+    crds: tuple[str, ...] = ()
+    kubernetes_version: str | None = None
+
+    @field_validator("definitions")
+    @classmethod
+    def _definitions(cls, value: str) -> str:
+        return _relative_path(value, "definitions")
+
+    @field_validator("output")
+    @classmethod
+    def _output(cls, value: str) -> str:
+        return _relative_path(value, "output")
+
+    @field_validator("revision")
+    @classmethod
+    def _revision(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("revision must name a branch, tag or commit")
+        return value
+
+    @field_validator("repo_url")
+    @classmethod
+    def _repo_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^(https?|ssh|git)://|^[\w.-]+@[\w.-]+:", value):
+            raise ValueError(f"repo_url {value!r} is not an http(s), ssh or git URL")
+        return value
+
+    @field_validator("wiring")
+    @classmethod
+    def _wiring(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("wiring lists the same tool twice")
+        return tuple(sorted(value))
+
+    @field_validator("kubernetes_version")
+    @classmethod
+    def _kubernetes_version(cls, value: str | None) -> str | None:
+        if value is not None and not _K8S_VERSION.match(value):
+            raise ValueError(f"kubernetes_version {value!r} is not a minor version such as '1.33'")
+        return value
+
+    @field_validator("environments")
+    @classmethod
+    def _unique_environments(cls, value: tuple[Environment, ...] | None) -> tuple[Environment, ...] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("environments is empty; remove the key to infer environments from the instances")
+        seen: set[str] = set()
+        for environment in value:
+            if environment.name in seen:
+                raise ValueError(f"environment {environment.name!r} is listed twice")
+            seen.add(environment.name)
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_folders(self) -> ProjectConfig:
+        definitions, output = PurePosixPath(self.definitions), PurePosixPath(self.output)
+        if definitions == output or output in definitions.parents or definitions in output.parents:
+            raise ValueError(
+                f"definitions {self.definitions!r} and output {self.output!r} must be separate folders"
+            )
+        return self
+
+    # -- derived paths -------------------------------------------------------------------------
+    @property
+    def definitions_dir(self) -> Path:
+        """Absolute path of the definitions folder."""
+        return self.root / self.definitions
+
+    @property
+    def output_dir(self) -> Path:
+        """Absolute path of the generated GitOps tree."""
+        return self.root / self.output
+
+    @property
+    def crd_paths(self) -> list[Path]:
+        """Absolute paths of the extra CRD files."""
+        return [self.root / crd for crd in self.crds]
+
+    def location(self) -> Location:
+        """The config file, for error messages."""
+        return Location(file=str(self.pyproject) if self.pyproject else None, path=TABLE)
+
+    def resolve_environments(self, declared: list[str]) -> tuple[Environment, ...]:
+        """The configured environments, or (when none are configured) one per ``declared`` name."""
+        if self.environments is not None:
+            return self.environments
+        try:
+            return tuple(Environment(name=name) for name in sorted(set(declared)))
+        except ValueError as error:
+            raise ConfigError(
+                f"an instance declares an environment that is not a DNS label: {error}",
+                location=self.location(),
+                hint="rename the environment in the .instance(...) call",
+                rule="config-environment",
+            ) from None
+
+    def environment(self, name: str) -> Environment | None:
+        """The configured environment called ``name``, if any."""
+        return next((env for env in self.environments or () if env.name == name), None)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / PYPROJECT
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(start: Path) -> ProjectConfig:
+    """Read ``[tool.kro-gen]`` from the nearest ``pyproject.toml`` at or above ``start``.
+
+    A pyproject without the table gives the defaults. Raises :class:`ConfigError` naming the key
+    and the file when a value is wrong, and when no pyproject.toml exists.
+    """
+    import tomllib
+
+    pyproject = find_pyproject(start)
+    if pyproject is None:
+        raise ConfigError(
+            f"no {PYPROJECT} in {start} or any folder above it",
+            hint="run 'kro-gen init' to create a project, or pass --project DIR",
+            rule="config-missing",
+        )
+    shown = _display(pyproject)
+    try:
+        document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(
+            f"cannot read {PYPROJECT}: {error}", location=Location(file=shown), rule="config-syntax"
+        ) from None
+    table = document.get("tool", {}).get("kro-gen", {})
+    if not isinstance(table, dict):
+        raise ConfigError(
+            f"[{TABLE}] must be a table", location=Location(file=shown, path=TABLE), rule="config-type"
+        )
+    config = _validate(table, pyproject.parent, shown)
+    for index, crd in enumerate(config.crds):
+        if not (config.root / crd).is_file():
+            raise ConfigError(
+                f"CRD file {crd!r} does not exist",
+                location=Location(file=shown, path=f"{TABLE}.crds[{index}]"),
+                hint="give a path relative to pyproject.toml",
+                rule="config-crds",
+            )
+    return config
+
+
+def _validate(table: dict[str, Any], root: Path, shown: str) -> ProjectConfig:
+    from pydantic import ValidationError
+
+    try:
+        return ProjectConfig(root=root, pyproject=Path(shown), **table)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise _config_error(first, table, shown, len(error.errors()) - 1) from None
+    except TypeError as error:  # a key that collides with a constructor argument (root, pyproject)
+        raise ConfigError(str(error), location=Location(file=shown, path=TABLE), rule="config-key") from None
+
+
+def _config_error(detail: Any, table: dict[str, Any], shown: str, more: int) -> ConfigError:
+    loc = [part for part in detail["loc"] if part not in ("function-after", "tagged-union")]
+    key = TABLE + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    if detail["type"] == "extra_forbidden":
+        known = ProjectConfig.model_fields if len(loc) == 1 else Environment.model_fields
+        keys = [k for k in known if k not in ("root", "pyproject")]
+        close = difflib.get_close_matches(str(loc[-1]), keys, 1)
+        hint = f"did you mean {close[0]!r}?" if close else f"known keys are {', '.join(keys)}"
+        return ConfigError(
+            f"unknown key {loc[-1]!r}{suffix}",
+            location=Location(file=shown, path=key),
+            hint=hint,
+            rule="config-key",
+        )
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    return ConfigError(
+        f"{message}{suffix}",
+        location=Location(file=shown, path=key),
+        hint=next((_HINTS[str(part)] for part in reversed(loc) if str(part) in _HINTS), None),
+        rule="config-value",
+    )
+
+
+_HINTS = {
+    "wiring": 'use a list of "argocd" and "flux", e.g. wiring = ["argocd"]',
+    "environments": "write [[tool.kro-gen.environments]] tables with name, cluster, namespace and mode",
+    "mode": 'use "kro" or "direct"',
+}
+
+
+def _display(path: Path) -> str:
+    from kro_gen.graph.resource import display_path
+
+    return display_path(str(path))

@@ -1,0 +1,227 @@
+"""Load ``definitions/``: import every top-level ``*.py`` file and collect its ``ResourceGraph`` objects.
+
+Each file is imported as its own module under a unique name (so ``definitions/json.py`` never shadows
+the standard library), with the definitions folder on ``sys.path`` for the time of the import, so
+definitions can import helpers (``import _common``) and each other (``from database import db``).
+A definition imported by another one is executed once: ``import database`` inside ``app.py`` gets the
+same module object that kro-gen loads for ``database.py``, so a chained graph is one object.
+
+Files and folders whose names start with ``_`` or ``.`` are helpers and are not scanned for graphs.
+Any exception while importing becomes a one-line :class:`DefinitionError` at the user's ``file:line``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import os
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType, TracebackType
+
+from kro_gen.errors import DefinitionError, KroGenError, Location
+from kro_gen.graph import ResourceGraph
+from kro_gen.graph.resource import display_path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+_MODULE_PREFIX = "_kro_gen_definition_"
+
+
+@dataclass(frozen=True)
+class LoadedGraph:
+    """A graph found in ``definitions/`` and the file that defines it."""
+
+    graph: ResourceGraph
+    source_path: Path
+
+
+def definition_files(directory: Path) -> list[Path]:
+    """The definition files of ``directory``, sorted: top-level ``*.py`` not starting with ``_`` or ``.``."""
+    return sorted(
+        path for path in directory.glob("*.py") if path.is_file() and not path.name.startswith(("_", "."))
+    )
+
+
+def load_definitions(directory: Path) -> list[LoadedGraph]:
+    """Import every definition file of ``directory`` and return its module-level graphs.
+
+    Graphs come in file order, then in the order the module defines them; a graph reachable from
+    two modules (imported by another definition) is listed once, under the file that created it.
+    Raises :class:`DefinitionError` when a file fails to import, when two graphs share a name or a
+    group and kind, or when the folder does not exist.
+    """
+    directory = directory.resolve()
+    if not directory.is_dir():
+        raise DefinitionError(
+            f"the definitions folder {display_path(str(directory))} does not exist",
+            hint="create it with a .py file defining a ResourceGraph, or set 'definitions' in [tool.kro-gen]",
+            rule="definitions-missing",
+        )
+    files = definition_files(directory)
+    session = _Session(directory, files)
+    with session.active():
+        for path in files:
+            session.load(path)
+    return _collect(session, files)
+
+
+def _collect(session: _Session, files: Sequence[Path]) -> list[LoadedGraph]:
+    found: list[LoadedGraph] = []
+    seen: set[int] = set()
+    for path in files:
+        module = session.modules[path]
+        for value in list(vars(module).values()):
+            if isinstance(value, ResourceGraph) and id(value) not in seen:
+                seen.add(id(value))
+                found.append(LoadedGraph(value, _defining_file(value, path)))
+    _check_unique(found)
+    return found
+
+
+def _defining_file(graph: ResourceGraph, fallback: Path) -> Path:
+    if graph.site:
+        candidate = Path(graph.site.rsplit(":", 1)[0])
+        if candidate.resolve().is_file():
+            return candidate.resolve()
+    return fallback
+
+
+def _check_unique(found: Sequence[LoadedGraph]) -> None:
+    first_by_key: dict[str, LoadedGraph] = {}
+    for loaded in found:
+        graph = loaded.graph
+        keys = {
+            f"name:{graph.name}": f"the name {graph.name!r}",
+            f"kind:{graph.group}/{graph.kind}": f"the kind {graph.kind} in group {graph.group}",
+        }
+        for key, what in keys.items():
+            other = first_by_key.setdefault(key, loaded)
+            if other is not loaded:
+                raise DefinitionError(
+                    f"two graphs have {what}: here and at {other.graph.site or other.source_path}",
+                    location=Location(file=graph.site or str(loaded.source_path), graph=graph.name),
+                    hint="give each graph its own name, and each kind its own group/kind",
+                    rule="graph-unique",
+                )
+
+
+class _Session:
+    """One loading run: module names, the alias finder, cleanup of helper modules."""
+
+    def __init__(self, directory: Path, files: Sequence[Path]) -> None:
+        self.directory = directory
+        self.by_stem = {path.stem: path for path in files}
+        self.modules: dict[Path, ModuleType] = {}
+
+    def module_name(self, path: Path) -> str:
+        digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
+        return f"{_MODULE_PREFIX}{path.stem}_{digest}"
+
+    def load(self, path: Path) -> ModuleType:
+        """Import ``path`` once per session (a second request returns the same, possibly partial, module)."""
+        if path in self.modules:
+            return self.modules[path]
+        name = self.module_name(path)
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        self.modules[path] = module
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except KroGenError as error:
+            site = _frame_site(error.__traceback__, path, self.directory)
+            raise error.located(Location(file=site)) from None
+        except Exception as error:
+            raise user_error(error, path, self.directory) from None
+        return module
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """Put the folder on ``sys.path`` and the alias finder first; undo both, and forget helpers, after."""
+        before = set(sys.modules)
+        finder = _AliasFinder(self)
+        sys.path.insert(0, str(self.directory))
+        sys.meta_path.insert(0, finder)
+        try:
+            yield
+        finally:
+            sys.meta_path.remove(finder)
+            sys.path.remove(str(self.directory))
+            for name in set(sys.modules) - before:
+                if name.startswith(_MODULE_PREFIX):
+                    continue
+                filename = getattr(sys.modules[name], "__file__", None)
+                if filename and _is_under(Path(filename), self.directory):
+                    del sys.modules[name]  # helpers and aliases: the next run re-imports fresh files
+
+
+class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Resolve ``import <stem>`` of a definition file to the session's module for that file."""
+
+    def __init__(self, session: _Session) -> None:
+        self.session = session
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        source = self.session.by_stem.get(fullname)
+        if source is None or path is not None:
+            return None
+        return importlib.util.spec_from_file_location(fullname, source, loader=self)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        return self.session.load(self.session.by_stem[spec.name])
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Nothing to do: :meth:`create_module` returned an executed (or executing) module."""
+
+
+def _is_under(path: Path, directory: Path) -> bool:
+    try:
+        path.resolve().relative_to(directory)
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def user_error(error: BaseException, fallback: Path, directory: Path) -> DefinitionError:
+    """A one-line :class:`DefinitionError` for an exception raised by user code.
+
+    The location is the innermost traceback frame in ``directory`` (else outside kro_gen), or the
+    line of a ``SyntaxError``; the message keeps the exception type and its first line.
+    """
+    if isinstance(error, SyntaxError) and error.filename:
+        site = f"{display_path(os.path.abspath(error.filename))}:{error.lineno or 0}"
+        message = f"SyntaxError: {error.msg}"
+    else:
+        site = _frame_site(error.__traceback__, fallback, directory)
+        text = " ".join(str(error).split()) or "(no message)"
+        message = f"{type(error).__name__}: {text}"
+    return DefinitionError(
+        message,
+        location=Location(file=site),
+        hint="fix the definition at that line",
+        rule="definition-error",
+    )
+
+
+def _frame_site(tb: TracebackType | None, fallback: Path, directory: Path) -> str:
+    frames = traceback.extract_tb(tb)
+    inside = [f for f in frames if _is_under(Path(f.filename), directory)]
+    outside_kro_gen = [
+        f
+        for f in frames
+        if not _is_under(Path(f.filename), _PACKAGE_DIR) and not f.filename.startswith("<frozen")
+    ]
+    candidates = inside or outside_kro_gen
+    if not candidates:
+        return display_path(str(fallback))
+    chosen = candidates[-1]
+    return f"{display_path(os.path.abspath(chosen.filename))}:{chosen.lineno}"

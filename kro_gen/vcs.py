@@ -1,0 +1,176 @@
+"""Git: read committed files, and commit the generated tree (and nothing else).
+
+gitpython is imported inside each function, so the CLI starts without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from kro_gen.errors import KroGenError, Location, ValidationError
+
+if TYPE_CHECKING:
+    import git
+
+
+def _open_repo(path: Path) -> git.Repo | None:
+    import git
+
+    try:
+        return git.Repo(path, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+
+
+def repo_root(path: Path) -> Path | None:
+    """The top folder of the git work tree that contains ``path``, or ``None`` outside git."""
+    repo = _open_repo(path)
+    if repo is None or repo.working_tree_dir is None:
+        return None
+    return Path(repo.working_tree_dir).resolve()
+
+
+def remote_url(path: Path, remote: str = "origin") -> str | None:
+    """The URL of ``remote`` in the repository containing ``path``, if there is one."""
+    repo = _open_repo(path)
+    if repo is None:
+        return None
+    try:
+        return str(repo.remote(remote).url)
+    except ValueError:
+        return None
+
+
+def committed_file(repo_root: Path, path: Path | str, rev: str = "HEAD") -> str | None:
+    """The text of ``path`` at ``rev``, or ``None`` when the file, the revision or the repository is missing.
+
+    ``path`` is absolute, or relative to the top of the work tree.
+    """
+    import git
+
+    repo = _open_repo(repo_root)
+    if repo is None or repo.working_tree_dir is None:
+        return None
+    relative = _relative_to_tree(repo, Path(path))
+    if relative is None:
+        return None
+    try:
+        blob = repo.commit(rev).tree / relative
+        data: bytes = blob.data_stream.read()
+    except (git.BadName, ValueError, KeyError):
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def _relative_to_tree(repo: git.Repo, path: Path) -> str | None:
+    top = Path(str(repo.working_tree_dir)).resolve()
+    if not path.is_absolute():
+        return PurePosixPath(path).as_posix()
+    try:
+        return path.resolve().relative_to(top).as_posix()
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One staged change: ``status`` is A, M or D; ``path`` is relative to the output folder."""
+
+    status: str
+    path: str
+
+
+def describe_changes(changes: list[Change]) -> tuple[list[str], list[str]]:
+    """The graphs and environments whose generated files changed, sorted.
+
+    Graphs come from ``platform/rgds/rgd-<graph>.yaml``; environments from ``environments/<env>/...``.
+    """
+    graphs: set[str] = set()
+    environments: set[str] = set()
+    for change in changes:
+        parts = PurePosixPath(change.path).parts
+        if len(parts) == 3 and parts[:2] == ("platform", "rgds") and parts[2].startswith("rgd-"):
+            graphs.add(parts[2].removeprefix("rgd-").removesuffix(".yaml"))
+        elif len(parts) >= 3 and parts[0] == "environments":
+            environments.add(parts[1])
+    return sorted(graphs), sorted(environments)
+
+
+def commit_message(changes: list[Change]) -> str:
+    """``kro-gen: regenerate <graphs> for <envs>``, then one line per changed file."""
+    graphs, environments = describe_changes(changes)
+    if graphs and environments:
+        subject = f"kro-gen: regenerate {', '.join(graphs)} for {', '.join(environments)}"
+    elif graphs:
+        subject = f"kro-gen: regenerate {', '.join(graphs)}"
+    elif environments:
+        subject = f"kro-gen: regenerate instances for {', '.join(environments)}"
+    else:
+        subject = "kro-gen: regenerate GitOps wiring"
+    body = "\n".join(f"{change.status} {change.path}" for change in changes)
+    return f"{subject}\n\n{body}\n"
+
+
+def commit_generated(
+    repo_root: Path, output_dir: Path, message: str | None = None, *, skip_ci: bool = False
+) -> str | None:
+    """Commit every change under ``output_dir`` (adds, edits, deletions) and nothing else.
+
+    Returns the new commit's sha, or ``None`` when nothing under ``output_dir`` changed. Raises
+    :class:`ValidationError` when changes outside ``output_dir`` are already staged (they would be
+    swept into the commit), and :class:`KroGenError` when git fails (e.g. no user identity).
+    The default message names the graphs and environments whose files changed; ``skip_ci`` appends
+    ``[skip ci]`` to its first line (for a CI job committing on a branch whose pushes run CI).
+    """
+    import git
+
+    repo = _open_repo(repo_root)
+    if repo is None or repo.working_tree_dir is None:
+        raise KroGenError(
+            f"{repo_root} is not inside a git work tree",
+            hint="run 'git init' first, or commit the generated files yourself",
+            rule="vcs-no-repo",
+        )
+    relative = _relative_to_tree(repo, output_dir.resolve())
+    if relative is None:
+        raise KroGenError(f"the output folder {output_dir} is outside the git work tree", rule="vcs-outside")
+    prefix = relative.rstrip("/") + "/"
+    foreign = [path for path in _staged(repo) if not (path + "/").startswith(prefix)]
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise ValidationError(
+            f"other changes are already staged ({shown}); kro-gen commits only {relative}/",
+            location=Location(file=str(repo.working_tree_dir)),
+            hint="commit or unstage them first (git restore --staged <path>)",
+            rule="vcs-foreign-staged",
+        )
+    try:
+        repo.git.add("--all", "--", relative)
+        changes = [Change(status, path[len(prefix) :]) for status, path in _staged_status(repo)]
+        if not changes:
+            return None
+        text = message or commit_message(changes)
+        if skip_ci:
+            subject, _, rest = text.partition("\n")
+            text = f"{subject} [skip ci]" + (f"\n{rest}" if rest else "")
+        repo.git.commit("-m", text)
+    except git.GitCommandError as error:
+        detail = " ".join(str(error.stderr or error).split())
+        raise KroGenError(
+            f"git failed: {detail}",
+            hint="check 'git status'; set user.name and user.email if git asks for an identity",
+            rule="vcs-git",
+        ) from None
+    return str(repo.head.commit.hexsha)
+
+
+def _staged(repo: git.Repo) -> list[str]:
+    return [path for _, path in _staged_status(repo)]
+
+
+def _staged_status(repo: git.Repo) -> list[tuple[str, str]]:
+    output = repo.git.diff("--cached", "--name-status", "--no-renames", "-z")
+    fields = [field for field in output.split("\0") if field]
+    return [(fields[i][0], fields[i + 1]) for i in range(0, len(fields) - 1, 2)]

@@ -1,0 +1,241 @@
+"""Argo CD and Flux wiring: validated against the real CRD schemas, and checked for the kro-specific rules."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml as pyyaml
+
+from kro_gen.gitops.argocd.health import APPLICATION_KEY, RGD_KEY, health_key
+from kro_gen.gitops.model import EnvironmentArtifact, EnvironmentTarget, TreePlan
+from kro_gen.gitops.plan import plan_tree
+
+from .conftest import SETTINGS, development, graphs, staging
+
+CRDS = Path("/work/shared/reference/gitops/crds")
+CRD_FILES = {
+    ("argoproj.io/v1alpha1", "Application"): "argocd-application-crd.v3.5.1.yaml",
+    ("argoproj.io/v1alpha1", "AppProject"): "argocd-appproject-crd.v3.5.1.yaml",
+    ("kustomize.toolkit.fluxcd.io/v1", "Kustomization"): "flux-kustomizations.v1.9.4.yaml",
+}
+
+
+def strict(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with unknown fields forbidden (the API server would silently prune them: a typo hides)."""
+    schema = copy.deepcopy(schema)
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if (
+                node.get("type") == "object"
+                and "properties" in node
+                and "additionalProperties" not in node
+                and not node.get("x-kubernetes-preserve-unknown-fields")
+            ):
+                node["additionalProperties"] = False
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(schema)
+    schema["properties"]["metadata"] = {"type": "object"}
+    return schema
+
+
+@cache
+def served_schema(api_version: str, kind: str) -> dict[str, Any]:
+    crd = pyyaml.safe_load((CRDS / CRD_FILES[(api_version, kind)]).read_text())
+    version = api_version.split("/")[1]
+    (entry,) = [v for v in crd["spec"]["versions"] if v["name"] == version and v["served"]]
+    return strict(entry["schema"]["openAPIV3Schema"])
+
+
+def with_defaults(value: Any, schema: dict[str, Any]) -> Any:
+    """``value`` with the schema's defaults filled in (a defaulted property is not missing)."""
+    if isinstance(value, dict) and schema.get("type") == "object":
+        filled = dict(value)
+        for name, prop in schema.get("properties", {}).items():
+            if name not in filled and "default" in prop:
+                filled[name] = copy.deepcopy(prop["default"])
+            if name in filled:
+                filled[name] = with_defaults(filled[name], prop)
+        return filled
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [with_defaults(item, schema["items"]) for item in value]
+    return value
+
+
+def validate(body: dict[str, Any]) -> None:
+    schema = served_schema(body["apiVersion"], body["kind"])
+    jsonschema.Draft7Validator(schema).validate(with_defaults(body, schema))
+
+
+def objects(plan: TreePlan, prefix: str) -> dict[str, dict[str, Any]]:
+    return {path: pyyaml.safe_load(text) for path, text in plan.files.items() if path.startswith(prefix)}
+
+
+def test_every_argocd_and_flux_object_matches_its_crd(plan: TreePlan) -> None:
+    wiring = {**objects(plan, "argocd/apps/"), **objects(plan, "argocd/bootstrap/"), **objects(plan, "flux/")}
+    checked = 0
+    for path, body in wiring.items():
+        if (body["apiVersion"], body["kind"]) in CRD_FILES:
+            validate(body)
+            checked += 1
+        else:
+            assert path.endswith(("kustomization.yaml", "source.yaml")), path
+    assert checked == 6 + 1 + 5  # apps (project + 5 applications), root, Flux Kustomizations
+
+
+def test_the_validator_catches_a_misspelled_field(plan: TreePlan) -> None:
+    body = pyyaml.safe_load(plan.files["flux/clusters/prod/kro-rgds.yaml"])
+    body["spec"]["healthChecksExprs"] = body["spec"].pop("healthCheckExprs")
+    with pytest.raises(jsonschema.ValidationError):
+        validate(body)
+    app = pyyaml.safe_load(plan.files["argocd/bootstrap/root.yaml"])
+    del app["spec"]["destination"]
+    app["spec"].pop("project")
+    with pytest.raises(jsonschema.ValidationError):
+        validate(app)
+
+
+def test_argocd_applications_one_rgd_app_per_kro_cluster(plan: TreePlan) -> None:
+    apps = {b["metadata"]["name"]: b for b in objects(plan, "argocd/apps/application-").values()}
+    assert set(apps) == {
+        "kro-rgds-nonprod",
+        "kro-rgds-prod",
+        "kro-env-development",
+        "kro-env-staging",
+        "kro-env-production",
+    }
+    rgds = apps["kro-rgds-nonprod"]
+    assert rgds["spec"]["source"]["path"] == "gitops/platform/rgds"
+    assert rgds["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "-1"
+    for name, app in apps.items():
+        policy = app["spec"]["syncPolicy"]
+        assert policy["automated"] == {"prune": True, "selfHeal": True}
+        assert {"ServerSideApply=true", "PruneLast=true"} <= set(policy["syncOptions"])
+        assert policy["retry"]["backoff"]["factor"] == 2
+        assert "finalizers" not in app["metadata"], name  # deleting an Application never cascades
+        assert app["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == "Prune=confirm"
+    assert "SkipDryRunOnMissingResource=true" in apps["kro-env-staging"]["spec"]["syncPolicy"]["syncOptions"]
+    assert (
+        "SkipDryRunOnMissingResource=true"
+        not in apps["kro-env-development"]["spec"]["syncPolicy"]["syncOptions"]
+    )
+    assert apps["kro-env-staging"]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "1"
+    assert apps["kro-env-development"]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "0"
+    assert apps["kro-env-staging"]["spec"]["destination"] == {"name": "nonprod", "namespace": "shop-staging"}
+
+
+def test_direct_only_cluster_gets_no_rgds() -> None:
+    dev = development()
+    alone = EnvironmentArtifact(dataclasses.replace(dev.target, cluster="laptop"), dev.documents)
+    plan = plan_tree(graphs(), [alone, staging()], SETTINGS)
+    assert "argocd/apps/application-kro-rgds-laptop.yaml" not in plan.files
+    assert "flux/clusters/laptop/kro-rgds.yaml" not in plan.files
+    flux_env = pyyaml.safe_load(plan.files["flux/clusters/laptop/kro-env-development.yaml"])
+    assert "dependsOn" not in flux_env["spec"] and "healthCheckExprs" not in flux_env["spec"]
+
+
+def test_app_project_allows_exactly_what_the_tree_applies(plan: TreePlan) -> None:
+    project = pyyaml.safe_load(plan.files["argocd/apps/appproject-kro-gen.yaml"])["spec"]
+    assert project["sourceRepos"] == [SETTINGS.repo_url]
+    assert project["clusterResourceWhitelist"] == [
+        {"group": "", "kind": "Namespace"},
+        {"group": "kro.run", "kind": "ResourceGraphDefinition"},
+    ]
+    namespaced = {(e["group"], e["kind"]) for e in project["namespaceResourceWhitelist"]}
+    assert namespaced == {
+        ("", "ConfigMap"),
+        ("apps", "Deployment"),
+        ("example.com", "MicroservicesApp"),
+        ("example.com", "ShopPlatform"),
+        ("external-secrets.io", "ExternalSecret"),
+    }
+    destinations = {(d["name"], d["namespace"]) for d in project["destinations"]}
+    assert ("nonprod", "shop-dev") in destinations and ("prod", "kro-system") in destinations
+    assert ("prod", "shop-dev") not in destinations
+
+
+def test_health_patch_has_one_key_per_instance_kind(plan: TreePlan) -> None:
+    patch = pyyaml.safe_load(plan.files["argocd/config/argocd-cm.health.patch.yaml"])
+    assert patch["metadata"] == {"name": "argocd-cm", "namespace": "argocd"}
+    assert set(patch["data"]) == {
+        RGD_KEY,
+        APPLICATION_KEY,
+        health_key("example.com", "MicroservicesApp"),
+        health_key("example.com", "ShopPlatform"),
+    }
+    assert (
+        "argocd/config/kustomization.yaml" not in plan.files
+    )  # never synced: the Argo install owns argocd-cm
+
+
+def test_flux_rgds_kustomization(plan: TreePlan) -> None:
+    rgds = pyyaml.safe_load(plan.files["flux/clusters/nonprod/kro-rgds.yaml"])
+    spec = rgds["spec"]
+    assert spec["path"] == "./gitops/platform/rgds" and spec["wait"] is True and spec["prune"] is True
+    assert "postBuild" not in spec and "targetNamespace" not in spec
+    (check,) = spec["healthCheckExprs"]
+    assert check["kind"] == "ResourceGraphDefinition" and "GraphAccepted" in check["failed"]
+    assert "observedGeneration" in check["current"]
+
+
+def test_flux_environment_kustomizations(plan: TreePlan) -> None:
+    staging_ks = pyyaml.safe_load(plan.files["flux/clusters/nonprod/kro-env-staging.yaml"])["spec"]
+    assert staging_ks["dependsOn"] == [{"name": "kro-rgds"}]
+    assert [c["kind"] for c in staging_ks["healthCheckExprs"]] == ["MicroservicesApp"]
+    production_ks = pyyaml.safe_load(plan.files["flux/clusters/prod/kro-env-production.yaml"])["spec"]
+    assert [c["kind"] for c in production_ks["healthCheckExprs"]] == ["MicroservicesApp", "ShopPlatform"]
+    dev_ks = pyyaml.safe_load(plan.files["flux/clusters/nonprod/kro-env-development.yaml"])["spec"]
+    assert "dependsOn" not in dev_ks
+    for path, body in objects(plan, "flux/").items():
+        assert "postBuild" not in body["spec"] and "targetNamespace" not in body["spec"], path
+
+
+def test_flux_git_repository(plan: TreePlan) -> None:
+    source = pyyaml.safe_load(plan.files["flux/clusters/prod/source.yaml"])
+    assert source["apiVersion"] == "source.toolkit.fluxcd.io/v1" and source["kind"] == "GitRepository"
+    assert source["metadata"] == {"name": "kro-gen", "namespace": "flux-system"}
+    assert source["spec"]["ref"] == {"branch": "main"}
+    assert source["spec"]["ignore"] == "/*\n!/gitops/\n"
+    commit = plan_tree(graphs(), [staging()], dataclasses.replace(SETTINGS, revision="a" * 40))
+    assert pyyaml.safe_load(commit.files["flux/clusters/nonprod/source.yaml"])["spec"]["ref"] == {
+        "commit": "a" * 40
+    }
+
+
+def test_wiring_can_be_limited_to_one_tool() -> None:
+    flux_only = plan_tree(graphs(), [staging()], dataclasses.replace(SETTINGS, wiring=("flux",)))
+    assert not any(path.startswith("argocd/") for path in flux_only.files)
+    assert "kubectl apply -n argocd" not in flux_only.files["README.md"]
+    argo_only = plan_tree(graphs(), [staging()], dataclasses.replace(SETTINGS, wiring=("argocd",)))
+    assert not any(path.startswith("flux/") for path in argo_only.files)
+
+
+def test_cluster_scoped_instances_are_allowed_cluster_wide() -> None:
+    cluster_graph = dataclasses.replace(graphs()[1], scope="Cluster")
+    body = {
+        "apiVersion": "example.com/v1alpha1",
+        "kind": "ShopPlatform",
+        "metadata": {"name": "p"},
+        "spec": {},
+    }
+    from kro_gen.gitops.model import Document
+
+    env = EnvironmentArtifact(
+        EnvironmentTarget("prod", "prod", "shop", "kro"),
+        (Document(body, "shop-platform", "instance", 1, "d.py"),),
+    )
+    plan = plan_tree([graphs()[0], cluster_graph], [env], SETTINGS)
+    project = pyyaml.safe_load(plan.files["argocd/apps/appproject-kro-gen.yaml"])["spec"]
+    assert {"group": "example.com", "kind": "ShopPlatform"} in project["clusterResourceWhitelist"]
+    assert project["namespaceResourceWhitelist"] == []

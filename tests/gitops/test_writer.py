@@ -1,0 +1,222 @@
+"""The atomic writer, the ownership index and drift detection."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kro_gen.errors import ValidationError
+from kro_gen.gitops import writer
+from kro_gen.gitops.drift import check_tree, render_diff
+from kro_gen.gitops.index import INDEX_PATH, sha256_text
+from kro_gen.gitops.model import TreePlan
+from kro_gen.gitops.plan import plan_tree
+from kro_gen.gitops.writer import JOURNAL_PATH, STAGING_DIR, recover, write_tree
+
+from .conftest import SETTINGS, environments, graphs, production, staging
+
+DEV_CONFIG = "environments/development/configmap-app-config.yaml"
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (relative path -> bytes)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def tree_files(root: Path) -> dict[str, str]:
+    """The files kro-gen writes, without its own state folder."""
+    return {k: v.decode() for k, v in snapshot(root).items() if not k.startswith(".kro-gen/")}
+
+
+def test_first_write_creates_the_tree_and_the_index(plan: TreePlan, tmp_path: Path) -> None:
+    report = write_tree(plan, tmp_path)
+    assert report.written == tuple(plan.files) and report.deleted == () and report.unchanged == ()
+    assert tree_files(tmp_path) == dict(plan.files)
+    index = json.loads((tmp_path / INDEX_PATH).read_text())
+    assert index == {
+        "files": {path: sha256_text(text) for path, text in plan.files.items()},
+        "tool": "kro-gen",
+        "version": "0.1.0",
+    }
+    text = (tmp_path / INDEX_PATH).read_text()
+    assert text == json.dumps(index, indent=2, sort_keys=True) + "\n"
+    assert not (tmp_path / JOURNAL_PATH).exists() and not (tmp_path / STAGING_DIR).exists()
+
+
+def test_second_write_is_a_no_op_and_byte_identical(plan: TreePlan, tmp_path: Path) -> None:
+    write_tree(plan, tmp_path)
+    first = snapshot(tmp_path)
+    mtimes = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
+    again = plan_tree(graphs(), environments(), SETTINGS)
+    report = write_tree(again, tmp_path)
+    assert report.written == () and report.deleted == () and report.unchanged == tuple(plan.files)
+    assert snapshot(tmp_path) == first
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()} == mtimes
+
+
+def test_user_files_survive_and_stale_owned_files_are_pruned(plan: TreePlan, tmp_path: Path) -> None:
+    write_tree(plan, tmp_path)
+    user_files = {
+        "flux/clusters/prod/flux-system/gotk-sync.yaml": "kind: Kustomization\n",
+        "environments/development/notes.txt": "mine\n",
+        "NOTES.md": "hand written\n",
+    }
+    for path, text in user_files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    smaller = plan_tree(graphs(), [staging(), production()], SETTINGS)  # development removed
+    report = write_tree(smaller, tmp_path)
+    assert DEV_CONFIG in report.deleted
+    assert "flux/clusters/nonprod/kro-env-development.yaml" in report.deleted
+    assert not (tmp_path / DEV_CONFIG).exists()
+    for path, text in user_files.items():
+        assert (tmp_path / path).read_text() == text
+    assert (tmp_path / "environments/development").is_dir()  # kept: it still holds the user's notes.txt
+    assert not (tmp_path / "argocd/apps/application-kro-env-development.yaml").exists()
+    assert tree_files(tmp_path) == {**smaller.files, **user_files}
+
+
+def test_emptied_folders_are_removed(plan: TreePlan, tmp_path: Path) -> None:
+    write_tree(plan, tmp_path)
+    write_tree(plan_tree(graphs(), [staging()], SETTINGS), tmp_path)
+    assert not (tmp_path / "environments/development").exists()
+    assert not (tmp_path / "flux/clusters/prod").exists()
+    assert (tmp_path / "flux/clusters/nonprod").is_dir()
+
+
+def test_hand_edit_is_refused_and_nothing_changes(plan: TreePlan, tmp_path: Path) -> None:
+    write_tree(plan, tmp_path)
+    (tmp_path / DEV_CONFIG).write_text((tmp_path / DEV_CONFIG).read_text() + "# tweak\n")
+    before = snapshot(tmp_path)
+    smaller = plan_tree(graphs(), [staging()], SETTINGS)
+    with pytest.raises(ValidationError) as caught:
+        write_tree(smaller, tmp_path)
+    assert caught.value.rule == "hand-edited" and DEV_CONFIG in str(caught.value)
+    assert snapshot(tmp_path) == before
+    report = write_tree(smaller, tmp_path, force=True)
+    assert DEV_CONFIG in report.deleted and not (tmp_path / DEV_CONFIG).exists()
+
+
+def test_hand_edit_of_a_planned_file_is_overwritten_only_with_force(plan: TreePlan, tmp_path: Path) -> None:
+    write_tree(plan, tmp_path)
+    (tmp_path / DEV_CONFIG).write_text("edited\n")
+    with pytest.raises(ValidationError, match="edited by hand"):
+        write_tree(plan, tmp_path)
+    assert write_tree(plan, tmp_path, force=True).written == (DEV_CONFIG,)
+    assert (tmp_path / DEV_CONFIG).read_text() == plan.files[DEV_CONFIG]
+
+
+def test_unowned_file_in_the_way_is_refused_unless_adopted(plan: TreePlan, tmp_path: Path) -> None:
+    (tmp_path / "platform/rgds").mkdir(parents=True)
+    (tmp_path / "platform/rgds/kustomization.yaml").write_text("resources: [mine.yaml]\n")
+    before = snapshot(tmp_path)
+    with pytest.raises(ValidationError) as caught:
+        write_tree(plan, tmp_path)
+    assert caught.value.rule == "unowned-file"
+    assert "platform/rgds/kustomization.yaml" in str(caught.value) and "--adopt" in str(caught.value)
+    assert snapshot(tmp_path) == before
+    write_tree(plan, tmp_path, adopt=True)
+    assert tree_files(tmp_path) == dict(plan.files)
+    assert write_tree(plan, tmp_path).written == ()  # now owned
+
+
+def test_interrupted_during_renames_is_completed_by_the_next_run(
+    plan: TreePlan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(plan, tmp_path)
+    smaller = plan_tree(graphs(), [staging(), production()], SETTINGS)
+    changed = TreePlan({**smaller.files, "README.md": smaller.files["README.md"] + "\nextra\n"})
+    calls = {"n": 0}
+    real_move = writer._move
+
+    def crash_after_two_renames(source: Path, target: Path) -> None:
+        if ".kro-gen/staging" in str(source):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise KeyboardInterrupt("power cut")
+        real_move(source, target)
+
+    monkeypatch.setattr(writer, "_move", crash_after_two_renames)
+    with pytest.raises(KeyboardInterrupt):
+        write_tree(changed, tmp_path)
+    assert (tmp_path / JOURNAL_PATH).exists()
+    assert check_tree(changed, tmp_path)[0].kind == "interrupted"
+    monkeypatch.setattr(writer, "_move", real_move)
+    report = write_tree(changed, tmp_path)
+    assert report.written == () and report.deleted == ()  # the journal already did everything
+    assert tree_files(tmp_path) == dict(changed.files)
+    assert check_tree(changed, tmp_path) == []
+    assert not (tmp_path / JOURNAL_PATH).exists() and not (tmp_path / STAGING_DIR).exists()
+
+
+def test_interrupted_while_staging_is_rolled_back(
+    plan: TreePlan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(plan, tmp_path)
+    before = tree_files(tmp_path)
+    real_write = writer._write_bytes
+    calls = {"n": 0}
+
+    def crash_on_third_file(path: Path, data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full")
+        real_write(path, data)
+
+    monkeypatch.setattr(writer, "_write_bytes", crash_on_third_file)
+    smaller = plan_tree(graphs(), [staging()], SETTINGS)
+    edited = TreePlan({**smaller.files, "a.yaml": "a: 1\n", "b.yaml": "b: 1\n", "c.yaml": "c: 1\n"})
+    with pytest.raises(OSError, match="disk full"):
+        write_tree(edited, tmp_path)
+    assert tree_files(tmp_path) == before  # nothing outside .kro-gen/ changed
+    assert (tmp_path / STAGING_DIR).exists() and not (tmp_path / JOURNAL_PATH).exists()
+    assert recover(tmp_path) is True
+    assert not (tmp_path / STAGING_DIR).exists()
+    assert recover(tmp_path) is False
+    monkeypatch.setattr(writer, "_write_bytes", real_write)
+    write_tree(edited, tmp_path)
+    assert tree_files(tmp_path) == dict(edited.files)
+
+
+def test_check_tree_reports_every_kind_of_drift_with_diffs(plan: TreePlan, tmp_path: Path) -> None:
+    assert {d.kind for d in check_tree(plan, tmp_path)} == {"missing"}
+    write_tree(plan, tmp_path)
+    assert check_tree(plan, tmp_path) == []
+    (tmp_path / DEV_CONFIG).write_text(plan.files[DEV_CONFIG].replace("LOG_LEVEL: debug", "LOG_LEVEL: trace"))
+    (tmp_path / "README.md").unlink()
+    newer = plan_tree(graphs(), [staging(), production()], SETTINGS)
+    bumped = TreePlan({**newer.files, "environments/staging/extra.yaml": "x: 1\n"})
+    (tmp_path / "environments/staging/extra.yaml").write_text("x: 0\n")
+    drifts = {d.path: d for d in check_tree(bumped, tmp_path)}
+    assert drifts[DEV_CONFIG].kind == "hand-edited"
+    assert "-  LOG_LEVEL: trace" in drifts[DEV_CONFIG].diff  # the file goes away: the edit is in the diff
+    assert drifts["README.md"].kind == "missing"
+    assert drifts["environments/staging/extra.yaml"].kind == "unowned"
+    assert drifts["flux/clusters/nonprod/kro-env-development.yaml"].kind == "stale"
+    changed = drifts["argocd/apps/appproject-kro-gen.yaml"]
+    assert changed.kind == "changed"
+    assert changed.diff.startswith(
+        "--- a/argocd/apps/appproject-kro-gen.yaml\n+++ b/argocd/apps/appproject-kro-gen.yaml\n"
+    )
+    assert "-    - group: ''\n-      kind: ConfigMap\n" in changed.diff
+    report = render_diff(list(drifts.values()))
+    assert "# stale: flux/clusters/nonprod/kro-env-development.yaml\n--- a/" in report
+    assert "+++ /dev/null" in report
+
+
+def test_corrupt_index_is_refused(plan: TreePlan, tmp_path: Path) -> None:
+    write_tree(plan, tmp_path)
+    (tmp_path / INDEX_PATH).write_text(json.dumps({"tool": "other", "files": {}}))
+    with pytest.raises(ValidationError, match="not a kro-gen index"):
+        write_tree(plan, tmp_path)
+    (tmp_path / INDEX_PATH).write_text(json.dumps({"tool": "kro-gen", "files": {"../../etc/passwd": "0"}}))
+    with pytest.raises(ValidationError, match="not a normalised relative path"):
+        write_tree(plan, tmp_path)
+
+
+def test_plan_paths_must_stay_inside_the_tree() -> None:
+    for bad in ("../x.yaml", "/etc/x", "a/../b", ".kro-gen/manifest.json", "a\\b"):
+        with pytest.raises(ValidationError):
+            TreePlan({bad: "x"})

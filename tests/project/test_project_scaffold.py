@@ -1,0 +1,121 @@
+"""``kro-gen init``: what it creates, what it refuses, and the CI files shipped for users."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from kro_gen.errors import ConfigError
+from kro_gen.project.config import load_config
+from kro_gen.project.scaffold import PLACEHOLDER_REPO_URL, WORKFLOW_PATH, render_workflow, scaffold
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def load_yaml(text: str) -> object:
+    return YAML(typ="safe", pure=True).load(text)
+
+
+def test_init_creates_a_project_whose_config_loads(tmp_path: Path) -> None:
+    target = tmp_path / "new-project"
+    report = scaffold(target, repo_url="https://github.com/acme/platform.git")
+    names = sorted(str(p.relative_to(target)) for p in report.created)
+    assert names == [WORKFLOW_PATH, "README.md", "definitions/example.py", "pyproject.toml"]
+    config = load_config(target)
+    assert config.repo_url == "https://github.com/acme/platform.git"
+    assert [(e.name, e.mode) for e in config.environments or ()] == [
+        ("development", "direct"),
+        ("production", "kro"),
+    ]
+    compile((target / "definitions/example.py").read_text(), "example.py", "exec")  # valid Python
+
+
+def test_init_reads_the_repository_url_from_the_origin_remote(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(
+        ["git", "-C", str(tmp_path), "remote", "add", "origin", "git@github.com:acme/platform.git"],
+        check=True,
+    )
+    scaffold(tmp_path / "deploy")
+    assert load_config(tmp_path / "deploy").repo_url == "git@github.com:acme/platform.git"
+
+
+def test_without_a_remote_the_url_is_an_explicit_placeholder(tmp_path: Path) -> None:
+    scaffold(tmp_path)
+    assert load_config(tmp_path).repo_url == PLACEHOLDER_REPO_URL
+
+
+def test_an_existing_pyproject_without_the_table_is_extended_not_replaced(tmp_path: Path) -> None:
+    original = '[project]\nname = "mine"\nversion = "1.0"'
+    (tmp_path / "pyproject.toml").write_text(original)
+    (tmp_path / "README.md").write_text("# mine\n")
+    report = scaffold(tmp_path, repo_url="https://example.com/r.git")
+    assert report.extended == tmp_path.resolve() / "pyproject.toml"
+    assert report.kept == [tmp_path.resolve() / "README.md"]
+    text = (tmp_path / "pyproject.toml").read_text()
+    assert text.startswith(original + "\n")
+    assert load_config(tmp_path).output == "gitops"
+    assert (tmp_path / "README.md").read_text() == "# mine\n"
+
+
+@pytest.mark.parametrize(
+    ("existing", "content"),
+    [
+        ("definitions/example.py", "mine = 1\n"),
+        (WORKFLOW_PATH, "name: mine\n"),
+        ("pyproject.toml", '[tool.kro-gen]\noutput = "mine"\n'),
+    ],
+)
+def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path, existing: str, content: str) -> None:
+    path = tmp_path / existing
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    with pytest.raises(ConfigError, match="never overwrites") as caught:
+        scaffold(tmp_path)
+    assert existing in str(caught.value)
+    assert path.read_text() == content
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_the_repository_workflow_is_the_users_template_plus_kro_gen_sources() -> None:
+    expected = render_workflow(
+        install="pip install .",
+        definitions="definitions",
+        output="gitops",
+        branch="main",
+        extra_paths=("kro_gen/**",),
+    )
+    assert (REPO / ".github/workflows/kro-gen.yml").read_text() == expected
+
+
+def test_the_workflow_checks_pull_requests_and_commits_on_main_without_a_loop() -> None:
+    workflow = load_yaml(
+        render_workflow(install="pip install kro-gen", definitions="defs", output="out", branch="main")
+    )
+    assert isinstance(workflow, dict)
+    triggers = workflow["on"]
+    assert "pull_request" in triggers
+    assert triggers["push"] == {"branches": ["main"], "paths": ["defs/**", "pyproject.toml"]}
+    jobs = workflow["jobs"]
+    check_steps = [step.get("run") for step in jobs["check"]["steps"]]
+    assert "kro-gen generate --check" in check_steps
+    assert jobs["check"]["if"] == "github.event_name == 'pull_request'"
+    regenerate = jobs["regenerate"]
+    assert regenerate["permissions"] == {"contents": "write"}
+    assert "[skip ci]" in regenerate["if"]
+    script = regenerate["steps"][-1]["run"]
+    assert "kro-gen commit --skip-ci" in script and "git push" in script
+    assert workflow["permissions"] == {"contents": "read"}  # write only where it commits
+
+
+def test_the_pre_commit_hook_runs_the_check() -> None:
+    hooks = load_yaml((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert isinstance(hooks, list)
+    (hook,) = [h for h in hooks if h["id"] == "kro-gen-check"]
+    assert hook["entry"] == "kro-gen generate --check"
+    assert hook["pass_filenames"] is False
+    assert hook["language"] == "python"

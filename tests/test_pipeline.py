@@ -1,0 +1,215 @@
+"""The pipeline on small projects: what each environment gets, chaining depth, breaking changes against
+git, environment errors, user exceptions, and that nothing is ever written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.test_pipeline_support import edit, git, init_repo, make_project, snapshot
+
+from kro_gen.errors import ConfigError, DefinitionError
+from kro_gen.gitops import write_tree
+from kro_gen.pipeline import CheckFailed, generate
+from kro_gen.project.config import load_config
+
+CHAINED = """\
+from pydantic import BaseModel
+
+from kro_gen import ResourceGraph
+from kro_gen.graph import Resource
+
+
+class DbSpec(BaseModel):
+    size: str = "small"
+
+
+class AppSpec(BaseModel):
+    size: str
+
+
+db = ResourceGraph("database", api_version="data.example.com/v1alpha1", kind="Database", spec=DbSpec)
+
+
+@db.resources
+def db_resources(schema):
+    return {"settings": Resource({
+        "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "db-settings"},
+        "data": {"SIZE": schema.spec.size},
+    })}
+
+
+app = ResourceGraph("shop", api_version="shop.example.com/v1alpha1", kind="Shop", spec=AppSpec)
+
+
+@app.resources
+def app_resources(schema):
+    return {"database": db.use("shop-db", {"size": schema.spec.size})}
+
+
+app.instance("prod", {"size": "large"})
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return make_project(tmp_path / "project")
+
+
+def test_each_environment_gets_its_instance_in_its_mode(project: Path) -> None:
+    before = snapshot(project)
+    result = generate(load_config(project))
+    assert snapshot(project) == before  # the pipeline writes nothing
+    (web,) = result.graphs
+    assert (web.name, web.depth, web.source) == ("web-app", 0, "definitions/web.py")
+    assert web.rgd["kind"] == "ResourceGraphDefinition"
+    by_env = {artifact.target.name: artifact for artifact in result.artifacts}
+    prod = by_env["prod"]
+    assert (prod.target.cluster, prod.target.namespace, prod.target.mode) == ("prod-eu1", "prod", "kro")
+    (instance,) = prod.documents
+    assert instance.role == "instance"
+    assert instance.body["kind"] == "WebApp"
+    assert instance.body["metadata"] == {"name": "web-app", "namespace": "prod"}
+    assert instance.body["spec"] == {"image": "nginx:1.27", "replicas": 3}
+    dev = by_env["dev"]
+    assert dev.target.mode == "direct"
+    kinds = {(d.body["kind"], d.body["metadata"]["name"], d.wave) for d in dev.documents}
+    assert kinds == {("ConfigMap", "web-config", 0), ("Deployment", "web", 1)}
+    (deployment,) = [d.body for d in dev.documents if d.body["kind"] == "Deployment"]
+    assert deployment["spec"]["replicas"] == 1  # the schema default, evaluated for direct mode
+    assert result.plan is not None
+    assert "platform/rgds/rgd-web-app.yaml" in result.plan.files
+    assert any(path.startswith("environments/prod/") for path in result.plan.files)
+
+
+def test_the_plan_is_deterministic(project: Path) -> None:
+    first = generate(load_config(project)).plan
+    second = generate(load_config(project)).plan
+    assert first == second
+
+
+def test_an_environment_without_an_instance_gets_no_documents(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[[tool.kro-gen.environments]]\nname = "qa"\n')
+    result = generate(load_config(project))
+    (qa,) = [a for a in result.artifacts if a.target.name == "qa"]
+    assert qa.documents == ()
+
+
+def test_an_instance_for_an_unconfigured_environment_names_graph_and_environment(project: Path) -> None:
+    edit(project / "definitions/web.py", 'web.instance("dev"', 'web.instance("test"')
+    with pytest.raises(ConfigError) as caught:
+        generate(load_config(project))
+    error = caught.value
+    assert (error.location.graph, error.location.environment) == ("web-app", "test")
+    assert error.location.file is not None and error.location.file.startswith("project/definitions/web.py:")
+    assert "dev, prod" in str(error)
+
+
+def test_without_configured_environments_the_instances_define_them(tmp_path: Path) -> None:
+    project = make_project(tmp_path, environments="")
+    result = generate(load_config(project))
+    assert [(e.name, e.cluster, e.namespace, e.mode) for e in result.environments] == [
+        ("dev", "dev", "dev", "kro"),
+        ("prod", "prod", "prod", "kro"),
+    ]
+
+
+def test_chained_graphs_get_their_depth(tmp_path: Path) -> None:
+    project = make_project(
+        tmp_path,
+        environments='[[tool.kro-gen.environments]]\nname = "prod"\n',
+        definitions={"shop.py": CHAINED},
+    )
+    result = generate(load_config(project))
+    assert {g.name: g.depth for g in result.graphs} == {"database": 0, "shop": 1}
+    artifact = result.graph("shop").artifact()
+    assert artifact.depth == 1
+    assert artifact.resource_kinds == {"database": "Database"}
+
+
+def test_a_chained_graph_missing_from_the_definitions_is_an_error(tmp_path: Path) -> None:
+    # The inner graph is made by a helper and never bound at module level: its RGD would be missing.
+    helper = CHAINED[: CHAINED.index("app = ResourceGraph")].replace(
+        "db = ResourceGraph", "DB = ResourceGraph"
+    )
+    helper = helper.replace("@db.resources", "@DB.resources")
+    shop = CHAINED[CHAINED.index("app = ResourceGraph") :].replace("db.use(", "_lib.DB.use(")
+    header = "from kro_gen import ResourceGraph\nimport _lib\nfrom _lib import AppSpec\n\n"
+    project = make_project(
+        tmp_path,
+        environments='[[tool.kro-gen.environments]]\nname = "prod"\n',
+        definitions={"_lib.py": helper, "shop.py": header + shop},
+    )
+    with pytest.raises(DefinitionError, match="'database', which is not defined") as caught:
+        generate(load_config(project))
+    assert caught.value.location.graph == "shop"
+    assert caught.value.location.resource == "database"
+
+
+def test_an_exception_in_a_builder_names_the_users_line(project: Path) -> None:
+    edit(project / "definitions/web.py", "    spec = schema.spec\n", "    spec = schema.spec\n    1 / 0\n")
+    with pytest.raises(DefinitionError) as caught:
+        generate(load_config(project))
+    message = str(caught.value)
+    assert message.startswith("project/definitions/web.py:19")
+    assert "ZeroDivisionError: division by zero" in message
+    assert caught.value.location.graph == "web-app"
+
+
+def test_only_graphs_checks_the_selection_and_plans_no_tree(project: Path) -> None:
+    result = generate(load_config(project), only_graphs=["web-app"])
+    assert [g.name for g in result.graphs] == ["web-app"]
+    assert result.plan is None
+    with pytest.raises(DefinitionError, match="did you mean 'web-app'"):
+        generate(load_config(project), only_graphs=["web-ap"])
+
+
+def test_no_graphs_is_a_definition_error(tmp_path: Path) -> None:
+    project = make_project(tmp_path, definitions={"empty.py": "X = 1\n"})
+    with pytest.raises(DefinitionError, match="no ResourceGraph found"):
+        generate(load_config(project))
+
+
+def test_the_repository_url_defaults_to_origin_and_is_required_for_wiring(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "repo", extra="")
+    with pytest.raises(ConfigError, match="repo_url") as caught:
+        generate(load_config(project))
+    assert caught.value.location.path == "tool.kro-gen"
+    init_repo(project)
+    git(project, "remote", "add", "origin", "https://git.example.com/acme/platform.git")
+    settings = generate(load_config(project)).settings
+    assert settings.repo_url == "https://git.example.com/acme/platform.git"
+
+
+def test_a_project_below_the_repository_top_uses_repository_paths(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    project = make_project(tmp_path / "platform" / "apps")
+    settings = generate(load_config(project)).settings
+    assert settings.output_dir == "platform/apps/gitops"
+    assert settings.config_source == "platform/apps/pyproject.toml"
+
+
+def test_breaking_schema_changes_against_the_committed_rgd_are_refused_unless_allowed(tmp_path: Path) -> None:
+    project = init_repo(make_project(tmp_path))
+    result = generate(load_config(project))
+    assert result.plan is not None
+    write_tree(result.plan, project / "gitops")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "base")
+
+    definition = project / "definitions/web.py"
+    edit(definition, '    message: str = "hello"\n', "")
+    edit(definition, '"data": {"MESSAGE": spec.message},', '"data": {"MESSAGE": "fixed"},')
+    before = snapshot(project / "gitops")
+    with pytest.raises(CheckFailed) as caught:
+        generate(load_config(project))
+    rules = {f.rule for f in caught.value.findings if f.severity.value == "error"}
+    assert rules and all("break" in rule or "remov" in rule for rule in rules), rules
+    assert caught.value.findings[0].location.graph == "web-app"
+    assert snapshot(project / "gitops") == before
+
+    edit(definition, "spec=Spec)", "spec=Spec, allow_breaking_changes=True)")
+    allowed = generate(load_config(project))
+    assert allowed.graphs[0].rgd["metadata"]["annotations"] == {"kro.run/allow-breaking-changes": "true"}
