@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.test_pipeline_support import edit, git, init_repo, make_project, snapshot
 
 from kro_gen.errors import ConfigError, DefinitionError
 from kro_gen.gitops import write_tree
 from kro_gen.pipeline import CheckFailed, generate
 from kro_gen.project.config import load_config
+from tests.test_pipeline_support import edit, git, init_repo, make_project, snapshot
 
 CHAINED = """\
 from pydantic import BaseModel

@@ -158,14 +158,15 @@ def _schema_section(rgd: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _crd_schema(rgd: Mapping[str, Any], registry: SchemaRegistry) -> dict[str, Any]:
     """The part of the generated CRD schema that can change between versions: spec and status."""
-    from kro_gen.check.rgd_openapi import spec_openapi, status_openapi
+    from kro_gen.check.rgd_openapi import parse_section, spec_openapi, status_openapi
     from kro_gen.check.typecheck import analyse_types
 
     section = _schema_section(rgd)
-    status_types = analyse_types(rgd, None, registry, Location()).status_types
+    parsed = parse_section(section)
+    status_types = analyse_types(rgd, parsed, registry, Location()).status_types
     return {
         "type": "object",
-        "properties": {"spec": spec_openapi(section, None), "status": status_openapi(status_types)},
+        "properties": {"spec": spec_openapi(section, parsed), "status": status_openapi(status_types)},
     }
 
 

@@ -27,7 +27,7 @@ UNKNOWN_KIND_FIX = (
 )
 
 
-def is_expression(value: Any) -> bool:
+def _is_expression(value: Any) -> bool:
     """True for a string that holds a kro ``${...}`` expression."""
     return isinstance(value, str) and "${" in value
 
@@ -53,24 +53,26 @@ def validate_manifest(
         Findings sorted by field path; one ``unknown-kind`` warning when the kind has no schema.
     """
     base = parse_path(location.path) if location.path else ()
+    if not isinstance(manifest, Mapping):
+        manifest = {}
     api_version, kind = manifest.get("apiVersion"), manifest.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return [
             Finding(
                 "manifest-type-meta",
-                "the object has no apiVersion and kind strings, so its schema cannot be chosen",
+                "the object is not a map with apiVersion and kind strings, so its schema cannot be chosen",
                 _at(location, base),
                 "set apiVersion and kind (e.g. apiVersion: apps/v1, kind: Deployment)",
             )
         ]
-    if skip_expressions and (is_expression(api_version) or is_expression(kind)):
+    if skip_expressions and (_is_expression(api_version) or _is_expression(kind)):
         return []
     validator = registry.validator_for(api_version, kind)
     if validator is None:
         return [_unknown_kind(api_version, kind, registry, _at(location, base))]
     findings: dict[tuple[str, str], Finding] = {}
     for error in validator.iter_errors(manifest):
-        if skip_expressions and is_expression(error.instance):
+        if skip_expressions and _is_expression(error.instance):
             continue
         for path, rule, message, fix in _describe(error):
             where = _at(location, (*base, *path))

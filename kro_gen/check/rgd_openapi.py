@@ -29,10 +29,7 @@ _MAX_STATUS_DEPTH = 16
 def spec_openapi(schema_section: Mapping[str, Any], parsed: Any = None) -> dict[str, Any]:
     """The OpenAPI ``spec`` schema for an RGD's ``spec.schema`` (``parsed``: its ParsedSchema, if known)."""
     if parsed is None:
-        from kro_gen.schema import parse_simple_schema
-
-        spec, types = schema_section.get("spec"), schema_section.get("types")
-        parsed = parse_simple_schema(spec if isinstance(spec, Mapping) else {}, types)
+        parsed = parse_section(schema_section)
     root: dict[str, Any] = {"type": "object", "properties": {}}
     nodes: dict[tuple[str, ...], dict[str, Any]] = {(): root}
     for path, field in parsed.fields.items():
@@ -52,6 +49,14 @@ def spec_openapi(schema_section: Mapping[str, Any], parsed: Any = None) -> dict[
                 parent.setdefault("required", []).append(name)
     _derive_defaults(root)
     return root
+
+
+def parse_section(schema_section: Mapping[str, Any]) -> Any:
+    """The ParsedSchema of an RGD's ``spec.schema`` (its ``spec`` and ``types``)."""
+    from kro_gen.schema import parse_simple_schema
+
+    spec = schema_section.get("spec")
+    return parse_simple_schema(spec if isinstance(spec, Mapping) else {}, schema_section.get("types"))
 
 
 def _field_node(field: Any) -> dict[str, Any]:

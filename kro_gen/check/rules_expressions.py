@@ -73,7 +73,8 @@ def _check_standalone(view: RgdView, site: Site) -> list[Finding]:
         return [
             finding(
                 "expression-not-standalone",
-                f"{where} value {site.text!r} is not an expression; kro only accepts a whole-string ${{...}} here",
+                f"{where} value {site.text!r} is not an expression; kro only accepts a whole-string "
+                f"${{...}} here",
                 view.at(site.path, site.resource),
                 f"wrap it: ${{{site.text.strip()}}}",
             )
@@ -81,7 +82,8 @@ def _check_standalone(view: RgdView, site: Site) -> list[Finding]:
     return [
         finding(
             "expression-not-standalone",
-            f"{where} value {site.text!r} mixes text and ${{...}}; kro only accepts one whole-string expression here",
+            f"{where} value {site.text!r} mixes text and ${{...}}; kro only accepts one whole-string "
+            "expression here",
             view.at(site.path, site.resource),
             "write the whole value as a single ${...} (build strings inside the expression with + or format)",
         )
@@ -112,10 +114,11 @@ def _check_identifiers(view: RgdView, site: Site) -> list[Finding]:
                 found.append(
                     warning(
                         "includewhen-resource-reference",
-                        f"includeWhen reads resource {name!r}; kro before v0.9.0 accepts only schema here, and "
-                        "a volatile status field makes the resource flap",
+                        f"includeWhen reads resource {name!r}; kro before v0.9.0 accepts only schema here, "
+                        "and a volatile status field makes the resource flap",
                         view.at(site.path, site.resource),
-                        "prefer a schema.spec flag; keep the resource reference only if you run kro >= v0.9.0",
+                        "prefer a schema.spec flag; keep the resource reference only if you run kro >= "
+                        "v0.9.0",
                     )
                 )
             continue
@@ -169,7 +172,8 @@ def _scope_problem(view: RgdView, site: Site, name: str) -> Finding | None:
     if name == "each":
         return finding(
             "readywhen-scope" if site.place is not Place.INCLUDE_WHEN else "includewhen-scope",
-            f"each is only defined in the readyWhen of a forEach collection, not in {_PLACE_NAMES[site.place]}",
+            "each is only defined in the readyWhen of a forEach collection, not in "
+            f"{_PLACE_NAMES[site.place]}",
             here,
             "use the iterator variable (inside the template) or the collection's id",
         )
@@ -179,7 +183,8 @@ def _scope_problem(view: RgdView, site: Site, name: str) -> Finding | None:
     if site.place is Place.FOR_EACH and site.resource is not None and name in site.resource.iterators:
         return finding(
             "foreach-iterator-reference",
-            f"forEach value references iterator {name!r}; forEach dimensions are independent (a cartesian product)",
+            f"forEach value references iterator {name!r}; forEach dimensions are independent (a cartesian "
+            "product)",
             here,
             "compute the combined list in one dimension, e.g. with map() over schema.spec lists",
         )
@@ -217,7 +222,8 @@ def _check_schema_reads(view: RgdView, site: Site) -> list[Finding]:
                 found.append(
                     finding(
                         "schema-namespace-cluster",
-                        "schema.metadata.namespace does not exist: the instance is cluster-scoped (scope: Cluster)",
+                        "schema.metadata.namespace does not exist: the instance is cluster-scoped (scope: "
+                        "Cluster)",
                         view.at(site.path, site.resource),
                         "add a namespace field to the spec (schema.spec.namespace) and read that",
                     )

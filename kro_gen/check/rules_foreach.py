@@ -73,10 +73,11 @@ def _check_dimensions(
                 found.append(
                     finding(
                         "foreach-shape",
-                        f'forEach iterator {name!r} has a {type_name(value)} value; kro needs a "${{...}}" list '
-                        "expression",
+                        f'forEach iterator {name!r} has a {type_name(value)} value; kro needs a "${{...}}" '
+                        "list expression",
                         view.at(name_path, resource),
-                        'write the list as an expression, e.g. "${[\\"a\\", \\"b\\"]}" or "${schema.spec.items}"',
+                        'write the list as an expression, e.g. "${[\\"a\\", \\"b\\"]}" or '
+                        '"${schema.spec.items}"',
                     )
                 )
             name = str(name)
@@ -104,7 +105,8 @@ def _check_dimensions(
                         "iterator-id-collision",
                         f"iterator name {name!r} is also a resource id",
                         view.at(name_path, resource),
-                        f"rename the iterator (e.g. {name + 'Item'!r}); iterators and ids share one namespace",
+                        f"rename the iterator (e.g. {name + 'Item'!r}); iterators and ids share one "
+                        "namespace",
                     )
                 )
             if name in seen:
@@ -140,7 +142,8 @@ def _check_identity_use(
             found.append(
                 finding(
                     "iterator-unused-in-identity",
-                    f"iterator {name!r} is not used in metadata.name, so the items of this collection collide",
+                    f"iterator {name!r} is not used in metadata.name, so the items of this collection "
+                    "collide",
                     view.at((*resource.path, "template", "metadata", "name"), resource),
                     f'use it in the name, e.g. name: "${{schema.metadata.name}}-${{{name}}}" (string() it if '
                     "it is not a string)",

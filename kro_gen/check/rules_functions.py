@@ -41,8 +41,8 @@ def _check_call(view: RgdView, site: Site, name: str) -> list[Finding]:
         return [
             finding(
                 "omit-gated",
-                f"{name}() needs kro's CELOmitFunction feature gate, which is off by default; even with it on, "
-                "it is rejected outside template fields and in metadata.name/namespace",
+                f"{name}() needs kro's CELOmitFunction feature gate, which is off by default; even with it "
+                "on, it is rejected outside template fields and in metadata.name/namespace",
                 here,
                 "give the field a value instead (e.g. .?field.orValue(default)), or drop the field",
             )

@@ -281,8 +281,8 @@ def _check_group(view: RgdView) -> list[Finding]:
         return [
             finding(
                 "schema-group",
-                f"spec.schema.group {group!r} is not a dotted DNS name; the API server rejects the generated CRD "
-                "and KindReady stays False",
+                f"spec.schema.group {group!r} is not a dotted DNS name; the API server rejects the "
+                "generated CRD and KindReady stays False",
                 view.at(path),
                 "use a lower-case dotted domain such as platform.example.com",
             )
@@ -332,7 +332,8 @@ def _check_printer_columns(view: RgdView) -> list[Finding]:
             found.append(
                 finding(
                     "printer-column",
-                    f"printer column type {column['type']!r} is not one of {', '.join(sorted(_COLUMN_TYPES))}",
+                    f"printer column type {column['type']!r} is not one of "
+                    f"{', '.join(sorted(_COLUMN_TYPES))}",
                     view.at((*path, "type")),
                     "use integer, number, string, boolean or date",
                 )
@@ -341,7 +342,8 @@ def _check_printer_columns(view: RgdView) -> list[Finding]:
         found.append(
             warning(
                 "printer-column",
-                "additionalPrinterColumns replaces kro's default State/Ready/Age columns, and none shows .status.state",
+                "additionalPrinterColumns replaces kro's default State/Ready/Age columns, and none shows "
+                ".status.state",
                 view.at(base),
                 "add {name: State, type: string, jsonPath: .status.state} to keep kubectl get informative",
             )

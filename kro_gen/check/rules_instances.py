@@ -108,7 +108,8 @@ class _InstanceChecker:
             self.found.append(
                 warning(
                     "instance-status",
-                    "status in an instance manifest is ignored (kro writes it through the status subresource)",
+                    "status in an instance manifest is ignored (kro writes it through the status "
+                    "subresource)",
                     self.at(("status",)),
                     "remove status from the manifest",
                 )
@@ -188,7 +189,8 @@ class _InstanceChecker:
         ):
             self.error(
                 "instance-type",
-                f"{format_path(path)} is a {type_name(value)}; the schema wants {_KIND_NAMES.get(field.kind, field.kind)}",
+                f"{format_path(path)} is a {type_name(value)}; the schema wants "
+                f"{_KIND_NAMES.get(field.kind, field.kind)}",
                 path,
                 _type_fix(field.kind, value),
             )

@@ -17,14 +17,17 @@ from kro_gen.check.rules_sites import Site
 from kro_gen.expr import nodes as n
 
 _FIXES = {
-    "schema-type-unknown": "use string, integer, float, boolean, object, []T, map[string]T or a name from types",
+    "schema-type-unknown": "use string, integer, float, boolean, object, []T, map[string]T or a name from "
+    "types",
     "schema-type-syntax": 'quote list types in YAML ("[]string") and use map[string]T for maps',
     "schema-type-cycle": "break the cycle between the custom types",
     "schema-value-type": 'write the field as a type string ("integer | default=1") or a nested map',
     "schema-marker-unknown": "use one of kro's markers: required default description enum minimum maximum "
     "minLength maxLength minItems maxItems uniqueItems listType listMapKey pattern immutable validation",
-    "schema-default-invalid": "give a default of the field's type (numbers unquoted, JSON for lists and maps)",
-    "schema-marker-not-applicable": "remove the marker or change the field's type (enum: string/integer only)",
+    "schema-default-invalid": "give a default of the field's type (numbers unquoted, JSON for lists and "
+    "maps)",
+    "schema-marker-not-applicable": "remove the marker or change the field's type (enum: string/integer "
+    "only)",
 }
 _DEFAULT_FIX = "write markers as one '|' then space-separated key=value pairs (KRO-RULES §3)"
 _UNTYPED_ITEMS = re.compile(r"^(\[\]|map\[string\])+object$")
@@ -75,10 +78,11 @@ def _untyped_items(view: RgdView, parsed: Any) -> list[Finding]:
             found.append(
                 warning(
                     "schema-untyped-items",
-                    f"{type_text} leaves the fields of every item unchecked (neither the API server nor kro's "
-                    "type checker knows them)",
+                    f"{type_text} leaves the fields of every item unchecked (neither the API server nor "
+                    "kro's type checker knows them)",
                     view.at(("spec", "schema", "spec", *path)),
-                    f"declare the item shape as a custom type under types: and use {type_text[:-6]}<TypeName>",
+                    "declare the item shape as a custom type under types: and use "
+                    f"{type_text[:-6]}<TypeName>",
                 )
             )
     return found

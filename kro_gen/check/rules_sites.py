@@ -6,16 +6,15 @@ The expression rules, the status rules and the schema-read rule all look at the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import Enum
-from typing import Any
+from enum import StrEnum
 
 from kro_gen.check.rules_base import Path, ResourceView, RgdView, as_list, as_map, walk_values
 from kro_gen.expr import nodes as n
 
 
-class Place(str, Enum):
+class Place(StrEnum):
     """The part of an RGD an expression is in; each has its own scope and shape rules."""
 
     TEMPLATE = "template"
@@ -191,14 +190,3 @@ def _status_sites(view: RgdView, parser: _Parser) -> Iterator[Site]:
 def resource_sites(sites: list[Site], resource: ResourceView) -> list[Site]:
     """The sites that belong to ``resource``."""
     return [s for s in sites if s.resource is resource]
-
-
-def value_at(root: Any, path: Path) -> Any:
-    """The value at ``path`` under ``root`` (None when the path does not exist)."""
-    current = root
-    for part in path:
-        if (isinstance(part, int) and isinstance(current, list) and 0 <= part < len(current)) or (isinstance(part, str) and isinstance(current, Mapping) and part in current):
-            current = current[part]
-        else:
-            return None
-    return current

@@ -94,7 +94,8 @@ def _check_conditions(view: RgdView, value: Any, path: Path, by_path: dict[Path,
         return [
             finding(
                 "status-conditions-form",
-                f"status.conditions must be a list of ${{runtime.newCondition(...)}} strings, not a {type_name(value)}",
+                f"status.conditions must be a list of ${{runtime.newCondition(...)}} strings, not a "
+                f"{type_name(value)}",
                 view.at(path),
                 'write conditions: ["${runtime.newCondition({type: \\"AppReady\\", status: ...})}"], or drop '
                 "it and use a differently named field",
@@ -109,9 +110,11 @@ def _check_conditions(view: RgdView, value: Any, path: Path, by_path: dict[Path,
             found.append(
                 finding(
                     "status-conditions-form",
-                    f"status.conditions[{index}] is a {type_name(entry)}; each entry must be a ${{...}} string",
+                    f"status.conditions[{index}] is a {type_name(entry)}; each entry must be a ${{...}} "
+                    "string",
                     view.at(entry_path),
-                    "write the entry as ${runtime.newCondition({type: ..., status: ..., reason: ..., message: ...})}",
+                    "write the entry as ${runtime.newCondition({type: ..., status: ..., reason: ..., "
+                    "message: ...})}",
                 )
             )
             continue
@@ -219,5 +222,6 @@ def _call_error(message: str, here: Location) -> Finding:
         "status-condition-call",
         message,
         here,
-        'write runtime.newCondition({type: "AppReady", status: x ? "True" : "False", reason: "R", message: ""})',
+        'write runtime.newCondition({type: "AppReady", status: x ? "True" : "False", reason: "R", message: '
+        '""})',
     )

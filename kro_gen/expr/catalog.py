@@ -13,7 +13,6 @@ data plus lookups, so the parser and the validator can use it without importing 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -58,45 +57,79 @@ def _many(kind: str, library: str, spec: str, **extra: object) -> list[CelFuncti
 
 _ENTRIES: list[CelFunction] = [
     # cel-go standard library
-    *_many(GLOBAL, "cel", "size:int int:int uint:uint double:double string:string bytes:bytes bool:bool "
-           "duration:duration timestamp:timestamp dyn:? type:type matches:bool"),  # fmt: skip
-    *_many(METHOD, "cel", "size:int contains:bool startsWith:bool endsWith:bool matches:bool getDate:int "
-           "getDayOfMonth:int getDayOfWeek:int getDayOfYear:int getFullYear:int getHours:int "
-           "getMilliseconds:int getMinutes:int getMonth:int getSeconds:int"),  # fmt: skip
+    *_many(
+        GLOBAL,
+        "cel",
+        "size:int int:int uint:uint double:double string:string bytes:bytes bool:bool "
+        "duration:duration timestamp:timestamp dyn:? type:type matches:bool",
+    ),
+    *_many(
+        METHOD,
+        "cel",
+        "size:int contains:bool startsWith:bool endsWith:bool matches:bool getDate:int "
+        "getDayOfMonth:int getDayOfWeek:int getDayOfYear:int getFullYear:int getHours:int "
+        "getMilliseconds:int getMinutes:int getMonth:int getSeconds:int",
+    ),
     *_many(GLOBAL, "cel", "has:bool", macro=True),
-    *_many(METHOD, "cel", "all:bool exists:bool exists_one:bool existsOne:bool map:list filter:list", macro=True),
+    *_many(
+        METHOD, "cel", "all:bool exists:bool exists_one:bool existsOne:bool map:list filter:list", macro=True
+    ),
     # ext.Strings (latest version)
-    *_many(METHOD, "ext.strings", "charAt:string indexOf:int lastIndexOf:int lowerAscii:string "
-           "upperAscii:string replace:string split:list substring:string trim:string reverse:? "
-           "join:string format:string"),  # fmt: skip
+    *_many(
+        METHOD,
+        "ext.strings",
+        "charAt:string indexOf:int lastIndexOf:int lowerAscii:string "
+        "upperAscii:string replace:string split:list substring:string trim:string reverse:? "
+        "join:string format:string",
+    ),
     *_many(GLOBAL, "ext.strings", "strings.quote:string"),
     # ext.Lists
     *_many(METHOD, "ext.lists", "slice:list flatten:list sort:list distinct:list"),
     *_many(METHOD, "ext.lists", "sortBy:list", macro=True),
     *_many(GLOBAL, "ext.lists", "lists.range:list"),
     # ext.TwoVarComprehensions, ext.Bindings
-    *_many(METHOD, "ext.comprehensions", "transformList:list transformMap:map transformMapEntry:map", macro=True),
+    *_many(
+        METHOD, "ext.comprehensions", "transformList:list transformMap:map transformMapEntry:map", macro=True
+    ),
     *_many(GLOBAL, "ext.bindings", "cel.bind:?", macro=True),
     # cel.OptionalTypes
-    *_many(GLOBAL, "optional", "optional.of:optional optional.ofNonZeroValue:optional optional.none:optional "
-           "optional.unwrap:list"),  # fmt: skip
-    *_many(METHOD, "optional", "value:? hasValue:bool or:optional orValue:? first:optional last:optional "
-           "unwrapOpt:list"),  # fmt: skip
+    *_many(
+        GLOBAL,
+        "optional",
+        "optional.of:optional optional.ofNonZeroValue:optional optional.none:optional optional.unwrap:list",
+    ),
+    *_many(
+        METHOD,
+        "optional",
+        "value:? hasValue:bool or:optional orValue:? first:optional last:optional unwrapOpt:list",
+    ),
     *_many(METHOD, "optional", "optMap:optional optFlatMap:optional", macro=True),
     # ext.Encoders
     *_many(GLOBAL, "ext.encoders", "base64.encode:string base64.decode:bytes"),
     # Kubernetes libraries
     *_many(METHOD, "k8s.lists", "isSorted:bool sum:? min:? max:?"),
     *_many(GLOBAL, "k8s.urls", "url:URL isURL:bool"),
-    *_many(METHOD, "k8s.urls", "getScheme:string getHost:string getHostname:string getPort:string "
-           "getEscapedPath:string getQuery:map"),  # fmt: skip
+    *_many(
+        METHOD,
+        "k8s.urls",
+        "getScheme:string getHost:string getHostname:string getPort:string "
+        "getEscapedPath:string getQuery:map",
+    ),
     *_many(METHOD, "k8s.regex", "find:string findAll:list"),
     *_many(GLOBAL, "k8s.quantity", "quantity:Quantity isQuantity:bool"),
-    *_many(METHOD, "k8s.quantity", "isInteger:bool asInteger:int asApproximateFloat:double sign:int "
-           "add:Quantity sub:Quantity isGreaterThan:bool isLessThan:bool compareTo:int"),  # fmt: skip
+    *_many(
+        METHOD,
+        "k8s.quantity",
+        "isInteger:bool asInteger:int asApproximateFloat:double sign:int "
+        "add:Quantity sub:Quantity isGreaterThan:bool isLessThan:bool compareTo:int",
+    ),
     *_many(GLOBAL, "k8s.ip", "ip:IP isIP:bool ip.isCanonical:bool"),
-    *_many(METHOD, "k8s.ip", "family:int isUnspecified:bool isLoopback:bool isLinkLocalMulticast:bool "
-           "isLinkLocalUnicast:bool isGlobalUnicast:bool"),  # fmt: skip
+    *_many(
+        METHOD,
+        "k8s.ip",
+        "family:int isUnspecified:bool isLoopback:bool isLinkLocalMulticast:bool "
+        "isLinkLocalUnicast:bool isGlobalUnicast:bool",
+    ),
     *_many(GLOBAL, "k8s.cidr", "cidr:CIDR isCIDR:bool"),
     *_many(METHOD, "k8s.cidr", "containsIP:bool containsCIDR:bool ip:IP masked:CIDR prefixLength:int"),
     *_many(GLOBAL, "k8s.semver", "semver:Semver isSemver:bool"),
@@ -107,20 +140,45 @@ _ENTRIES: list[CelFunction] = [
     *_many(GLOBAL, "kro.json", "json.marshal:string json.unmarshal:?"),
     *_many(GLOBAL, "kro.hash", "hash.fnv64a:bytes hash.sha256:bytes hash.md5:bytes"),
     *_many(GLOBAL, "kro.lists", "lists.setAtIndex:list lists.insertAtIndex:list lists.removeAtIndex:list"),
-    *_many(METHOD, "kro.runtime", "newCondition:Condition condition:Condition",
-           note="called on the runtime variable; only in status.conditions"),  # fmt: skip
-    CelFunction("omit", GLOBAL, "kro.omit", None, GATED,
-                "behind kro's CELOmitFunction feature gate (off by default) and never allowed in "
-                "includeWhen, readyWhen, forEach, status or metadata.name"),  # fmt: skip
+    *_many(
+        METHOD,
+        "kro.runtime",
+        "newCondition:Condition condition:Condition",
+        note="called on the runtime variable; only in status.conditions",
+    ),
+    CelFunction(
+        "omit",
+        GLOBAL,
+        "kro.omit",
+        None,
+        GATED,
+        "behind kro's CELOmitFunction feature gate (off by default) and never allowed in "
+        "includeWhen, readyWhen, forEach, status or metadata.name",
+    ),
     # known CEL functions that kro v0.9.3 does not enable
-    *_many(GLOBAL, "ext.math", "math.greatest math.least math.ceil math.floor math.round math.trunc "
-           "math.abs math.sign math.isInf math.isNaN math.isFinite math.sqrt math.bitAnd math.bitOr "
-           "math.bitXor math.bitNot math.bitShiftLeft math.bitShiftRight",
-           status=DISABLED, note="kro v0.9.3 does not enable the CEL math extension"),  # fmt: skip
-    *_many(GLOBAL, "ext.sets", "sets.contains sets.equivalent sets.intersects",
-           status=DISABLED, note="kro v0.9.3 does not enable the CEL sets extension"),  # fmt: skip
-    *_many(GLOBAL, "ext.protos", "proto.getExt proto.hasExt",
-           status=DISABLED, note="kro v0.9.3 does not enable the CEL protos extension"),  # fmt: skip
+    *_many(
+        GLOBAL,
+        "ext.math",
+        "math.greatest math.least math.ceil math.floor math.round math.trunc "
+        "math.abs math.sign math.isInf math.isNaN math.isFinite math.sqrt math.bitAnd math.bitOr "
+        "math.bitXor math.bitNot math.bitShiftLeft math.bitShiftRight",
+        status=DISABLED,
+        note="kro v0.9.3 does not enable the CEL math extension",
+    ),
+    *_many(
+        GLOBAL,
+        "ext.sets",
+        "sets.contains sets.equivalent sets.intersects",
+        status=DISABLED,
+        note="kro v0.9.3 does not enable the CEL sets extension",
+    ),
+    *_many(
+        GLOBAL,
+        "ext.protos",
+        "proto.getExt proto.hasExt",
+        status=DISABLED,
+        note="kro v0.9.3 does not enable the CEL protos extension",
+    ),
     CelFunction("deepMerge", METHOD, "kro.maps", "map", DISABLED, "only on kro main, not in v0.9.3"),
 ]
 
@@ -176,7 +234,7 @@ NAMESPACES = frozenset(name.split(".")[0] for (kind, name) in CATALOG if kind ==
 
 
 def is_global_call(dotted: str) -> bool:
-    """Whether ``a.b(...)`` written in CEL calls the global function ``a.b`` rather than method ``b`` on ``a``.
+    """Whether CEL ``a.b(...)`` calls the global function ``a.b`` (rather than method ``b`` on ``a``).
 
     True for every dotted name in the catalog, and for any ``ns.f`` whose ``ns`` is only ever a
     namespace (``random.foo`` is an unknown global, not a method on a variable named ``random``).
@@ -201,15 +259,28 @@ def status(name: str, *, method: bool) -> str:
 
 def suggest(name: str, *, method: bool) -> str | None:
     """The closest enabled function name, for "did you mean" hints."""
+    import difflib
+
     pool = METHOD_FUNCTIONS if method else GLOBAL_FUNCTIONS
     lowered = {candidate.lower(): candidate for candidate in pool}
     if name.lower() in lowered:
         return lowered[name.lower()]
-    aliases = {"length": "size", "len": "size", "lower": "lowerAscii", "upper": "upperAscii",
-               "toLowerCase": "lowerAscii", "toUpperCase": "upperAscii", "strip": "trim",
-               "includes": "contains", "some": "exists", "every": "all", "find": "filter"}  # fmt: skip
-    if name in aliases and aliases[name] in pool:
-        return aliases[name]
+    aliases = {
+        "length": "size",
+        "len": "size",
+        "lower": "lowerAscii",
+        "upper": "upperAscii",
+        "toLowerCase": "lowerAscii",
+        "toUpperCase": "upperAscii",
+        "strip": "trim",
+        "includes": "contains",
+        "some": "exists",
+        "every": "all",
+        "find": "filter",
+    }
+    alias = difflib.get_close_matches(name, sorted(aliases), n=1, cutoff=0.8)
+    if alias and aliases[alias[0]] in pool:
+        return aliases[alias[0]]
     close = difflib.get_close_matches(name, sorted(pool), n=1, cutoff=0.75)
     return close[0] if close else None
 

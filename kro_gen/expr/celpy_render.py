@@ -157,7 +157,9 @@ class _Lowering:
         if node.function == "has":
             (field,) = node.args
             if not isinstance(field, n.Select):
-                raise ExpressionError("has() takes a field selection such as has(schema.spec.x)", rule="cel-has")
+                raise ExpressionError(
+                    "has() takes a field selection such as has(schema.spec.x)", rule="cel-has"
+                )
             return n.Call(PRESENT, (self.plain(field.operand), n.Literal(field.field)))
         if node.function == "cel.bind":
             variable, value, body = node.args

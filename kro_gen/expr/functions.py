@@ -1,4 +1,4 @@
-"""kro's extra CEL functions, implemented for cel-python 0.5, plus fixes to its operators.
+"""kro's extra CEL functions for cel-python 0.5, and the table cel-python evaluates with.
 
 cel-python looks methods and functions up in one table by bare name and passes the receiver as
 the first argument, so ``s.indexOf(x)`` and ``l.indexOf(x)`` share one implementation that
@@ -9,12 +9,12 @@ dispatches on the receiver's type. Dotted globals are registered under
 Semantics follow kro v0.9.3 / cel-go v0.27: strings are indexed by code point, ``trim`` strips
 Go's Unicode spaces, ``lowerAscii`` only touches ASCII, ``json.unmarshal`` gives doubles for every
 number (as Go's ``encoding/json`` does), ``random.*`` replicate kro's SHA-256 based algorithm (so
-values match the cluster), ``hash.*`` return bytes.
+the values equal the cluster's), ``hash.*`` return bytes. List functions are in
+:mod:`~kro_gen.expr.list_functions`; operator and conversion fixes in :mod:`~kro_gen.expr.celpy_ops`.
 
-Operator fixes: cel-python computes ``7 / 2.0`` as ``3`` and accepts ``1 + true``; CEL has no
-mixed int/uint/double arithmetic, so ``_+_ _-_ _*_ _/_ _%_`` refuse mixed numeric types.
-CEL does compare numbers across types (``1 < 2.0``), which cel-python refuses; the comparison
-operators allow it. ``string(true)`` is ``"true"`` and ``string(1e6)`` is ``"1e+06"`` as in Go.
+Not implemented (kro has them; evaluating them is an error that says so): the Kubernetes
+``url``, ``quantity``, ``ip``, ``cidr`` and ``semver`` libraries, timestamps' ``get*`` methods
+are cel-python's own.
 """
 
 from __future__ import annotations
@@ -23,34 +23,20 @@ import base64
 import binascii
 import hashlib
 import json
-import operator
 from collections.abc import Callable
 from typing import Any
 
 import re2
 from celpy import celtypes
-from celpy.evaluation import CELEvalError, base_functions
+from celpy.adapter import json_to_cel
+from celpy.evaluation import CELEvalError
 
-from kro_gen.expr import celpy_render
-from kro_gen.expr.goformat import FormatError, cel_format, go_g, go_json, go_quote
+from kro_gen.expr import celpy_ops, celpy_render, list_functions
+from kro_gen.expr.celpy_ops import equal, fail, is_a
+from kro_gen.expr.celpy_render import celpy_function_name
+from kro_gen.expr.goformat import FormatError, cel_format, go_json, go_quote
 
 Value = Any
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-
-
-def fail(message: str) -> CELEvalError:
-    """A CEL evaluation error value carrying ``message``."""
-    return CELEvalError(message, ValueError, (message,))
-
-
-def _is(value: Value, *kinds: type) -> bool:
-    return isinstance(value, kinds) and not (isinstance(value, celtypes.BoolType) and celtypes.BoolType not in kinds)
-
-
-def _int(value: int) -> Value:
-    if not _INT64_MIN <= value <= _INT64_MAX:
-        return fail("integer overflow")
-    return celtypes.IntType(value)
 
 
 def _strings(items: Value, function: str) -> list[str] | CELEvalError:
@@ -63,7 +49,7 @@ def _strings(items: Value, function: str) -> list[str] | CELEvalError:
 
 # -- strings (cel-go ext.Strings) -----------------------------------------------------------------
 def char_at(text: Value, index: Value) -> Value:
-    if not _is(text, celtypes.StringType) or not _is(index, celtypes.IntType):
+    if not is_a(text, celtypes.StringType) or not is_a(index, celtypes.IntType):
         raise TypeError("charAt(string, int)")
     if index < 0 or index > len(text):
         return fail(f"index out of range: {index}")
@@ -74,8 +60,8 @@ def index_of(container: Value, item: Value, offset: Value = None) -> Value:
     if isinstance(container, celtypes.ListType):
         if offset is not None:
             raise TypeError("list indexOf takes one argument")
-        return celtypes.IntType(next((i for i, v in enumerate(container) if _equal(v, item)), -1))
-    if not _is(container, celtypes.StringType) or not _is(item, celtypes.StringType):
+        return celtypes.IntType(next((i for i, v in enumerate(container) if equal(v, item)), -1))
+    if not is_a(container, celtypes.StringType) or not is_a(item, celtypes.StringType):
         raise TypeError("indexOf(string, string[, int])")
     start = 0 if offset is None else int(offset)
     if item == "":
@@ -91,9 +77,9 @@ def last_index_of(container: Value, item: Value, offset: Value = None) -> Value:
     if isinstance(container, celtypes.ListType):
         if offset is not None:
             raise TypeError("list lastIndexOf takes one argument")
-        found = [i for i, v in enumerate(container) if _equal(v, item)]
+        found = [i for i, v in enumerate(container) if equal(v, item)]
         return celtypes.IntType(found[-1] if found else -1)
-    if not _is(container, celtypes.StringType) or not _is(item, celtypes.StringType):
+    if not is_a(container, celtypes.StringType) or not is_a(item, celtypes.StringType):
         raise TypeError("lastIndexOf(string, string[, int])")
     if offset is None:
         return celtypes.IntType(len(container) if item == "" else container.rfind(item))
@@ -108,20 +94,20 @@ def last_index_of(container: Value, item: Value, offset: Value = None) -> Value:
 
 
 def _ascii_case(text: Value, convert: Callable[[str], str]) -> Value:
-    if not _is(text, celtypes.StringType):
+    if not is_a(text, celtypes.StringType):
         raise TypeError("expects a string")
     return celtypes.StringType("".join(convert(c) if c.isascii() else c for c in text))
 
 
 def replace(text: Value, old: Value, new: Value, count: Value = None) -> Value:
-    if not all(_is(v, celtypes.StringType) for v in (text, old, new)):
+    if not all(is_a(v, celtypes.StringType) for v in (text, old, new)):
         raise TypeError("replace(string, string, string[, int])")
     limit = -1 if count is None or int(count) < 0 else int(count)
     return celtypes.StringType(text.replace(old, new, limit))
 
 
 def split(text: Value, separator: Value, count: Value = None) -> Value:
-    if not _is(text, celtypes.StringType) or not _is(separator, celtypes.StringType):
+    if not is_a(text, celtypes.StringType) or not is_a(separator, celtypes.StringType):
         raise TypeError("split(string, string[, int])")
     limit = -1 if count is None else int(count)
     if limit == 0:
@@ -136,7 +122,7 @@ def split(text: Value, separator: Value, count: Value = None) -> Value:
 
 
 def substring(text: Value, start: Value, end: Value = None) -> Value:
-    if not _is(text, celtypes.StringType) or not _is(start, celtypes.IntType):
+    if not is_a(text, celtypes.StringType) or not is_a(start, celtypes.IntType):
         raise TypeError("substring(string, int[, int])")
     stop = len(text) if end is None else int(end)
     if end is not None and start > stop:
@@ -152,7 +138,7 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
 
 
 def trim(text: Value) -> Value:
-    if not _is(text, celtypes.StringType):
+    if not is_a(text, celtypes.StringType):
         raise TypeError("trim(string)")
     return celtypes.StringType(text.strip(_GO_SPACE))
 
@@ -160,7 +146,7 @@ def trim(text: Value) -> Value:
 def reverse(value: Value) -> Value:
     if isinstance(value, celtypes.ListType):
         return celtypes.ListType(reversed(value))
-    if _is(value, celtypes.StringType):
+    if is_a(value, celtypes.StringType):
         return celtypes.StringType(value[::-1])
     raise TypeError("reverse() of a string or a list")
 
@@ -169,13 +155,13 @@ def join(items: Value, separator: Value = None) -> Value:
     strings = _strings(items, "join")
     if isinstance(strings, CELEvalError):
         return strings
-    if separator is not None and not _is(separator, celtypes.StringType):
+    if separator is not None and not is_a(separator, celtypes.StringType):
         raise TypeError("join(list, string)")
     return celtypes.StringType((separator or "").join(strings))
 
 
 def format_(pattern: Value, args: Value) -> Value:
-    if not _is(pattern, celtypes.StringType) or not isinstance(args, celtypes.ListType):
+    if not is_a(pattern, celtypes.StringType) or not isinstance(args, celtypes.ListType):
         raise TypeError("format(string, list)")
     try:
         return celtypes.StringType(cel_format(str(pattern), list(args)))
@@ -184,14 +170,14 @@ def format_(pattern: Value, args: Value) -> Value:
 
 
 def quote(text: Value) -> Value:
-    if not _is(text, celtypes.StringType):
+    if not is_a(text, celtypes.StringType):
         raise TypeError("strings.quote(string)")
     return celtypes.StringType(go_quote(str(text)))
 
 
 # -- regex (Kubernetes library) -------------------------------------------------------------------
 def _compile(pattern: Value) -> Any:
-    if not _is(pattern, celtypes.StringType):
+    if not is_a(pattern, celtypes.StringType):
         raise TypeError("a regular expression string")
     try:
         return re2.compile(str(pattern))
@@ -225,7 +211,7 @@ def base64_encode(data: Value) -> Value:
 
 
 def base64_decode(text: Value) -> Value:
-    if not _is(text, celtypes.StringType):
+    if not is_a(text, celtypes.StringType):
         raise TypeError("base64.decode(string)")
     raw = str(text)
     for candidate in (raw, raw + "=" * (-len(raw) % 4)):
@@ -237,7 +223,7 @@ def base64_decode(text: Value) -> Value:
 
 
 def _text_argument(value: Value, function: str) -> bytes:
-    if not _is(value, celtypes.StringType):
+    if not is_a(value, celtypes.StringType):
         raise TypeError(f"{function} argument must be a string")
     return str(value).encode("utf-8")
 
@@ -265,14 +251,14 @@ def json_marshal(value: Value) -> Value:
 
 
 def json_unmarshal(text: Value) -> Value:
-    if not _is(text, celtypes.StringType):
+    if not is_a(text, celtypes.StringType):
         return fail("json.unmarshal argument must be a string")
     try:
         # Go decodes every JSON number into float64, so CEL sees doubles
         data = json.loads(str(text), parse_int=float, parse_constant=_reject_constant)
     except ValueError as error:
         return fail(f"json.unmarshal failed to parse JSON: {error}")
-    return celtypes.json_to_cel(data)
+    return json_to_cel(data)
 
 
 def _reject_constant(name: str) -> None:
@@ -288,11 +274,11 @@ def seeded_string(length: Value, seed: Value) -> Value:
     kro's Go code re-hashes only when a 4-byte window would pass the end of the 32-byte hash,
     which never happens, so characters repeat every 8 positions; this replicates it exactly.
     """
-    if not _is(length, celtypes.IntType):
+    if not is_a(length, celtypes.IntType):
         return fail("random.seededString length must be an integer")
     if length <= 0:
         return fail("random.seededString length must be positive")
-    if not _is(seed, celtypes.StringType):
+    if not is_a(seed, celtypes.StringType):
         return fail("random.seededString seed must be a string")
     digest = hashlib.sha256(str(seed).encode("utf-8")).digest()
     chars = []
@@ -305,15 +291,137 @@ def seeded_string(length: Value, seed: Value) -> Value:
 
 def seeded_int(low: Value, high: Value, seed: Value) -> Value:
     """kro's ``random.seededInt``: ``low + first8(sha256(seed)) mod (high - low)`` with int64 wrap-around."""
-    if not (_is(low, celtypes.IntType) and _is(high, celtypes.IntType)):
+    if not (is_a(low, celtypes.IntType) and is_a(high, celtypes.IntType)):
         return fail("random.seededInt min and max must be integers")
-    if not _is(seed, celtypes.StringType):
+    if not is_a(seed, celtypes.StringType):
         return fail("random.seededInt seed must be a string")
     if low >= high:
         return fail("random.seededInt min must be less than max")
     first8 = int.from_bytes(hashlib.sha256(str(seed).encode("utf-8")).digest()[:8], "big")
     span = (int(high) - int(low)) % 2**64
     result = (int(low) + first8 % span) % 2**64
-    return celtypes.IntType(result - 2**64 if result > _INT64_MAX else result)
+    return celtypes.IntType(result - 2**64 if result > celpy_ops.INT64_MAX else result)
 
 
+def _case(convert: Callable[[str], str]) -> Callable[[Value], Value]:
+    return lambda text: _ascii_case(text, convert)
+
+
+#: kro function name (as written in CEL) -> implementation, for names cel-python lacks or gets wrong.
+KRO_FUNCTIONS: dict[str, Callable[..., Value]] = {
+    # conversions cel-python formats differently
+    "string": celpy_ops.to_string,
+    "int": celpy_ops.to_int,
+    "double": celpy_ops.to_double,
+    # ext.Strings
+    "charAt": char_at,
+    "indexOf": index_of,
+    "lastIndexOf": last_index_of,
+    "lowerAscii": _case(str.lower),
+    "upperAscii": _case(str.upper),
+    "replace": replace,
+    "split": split,
+    "substring": substring,
+    "trim": trim,
+    "reverse": reverse,
+    "join": join,
+    "format": format_,
+    "strings.quote": quote,
+    # Kubernetes regex
+    "find": find,
+    "findAll": find_all,
+    # ext.Encoders, kro hash/json/random
+    "base64.encode": base64_encode,
+    "base64.decode": base64_decode,
+    "hash.fnv64a": hash_fnv64a,
+    "hash.sha256": hash_sha256,
+    "hash.md5": hash_md5,
+    "json.marshal": json_marshal,
+    "json.unmarshal": json_unmarshal,
+    "random.seededString": seeded_string,
+    "random.seededInt": seeded_int,
+    # lists and maps
+    "slice": list_functions.slice_,
+    "flatten": list_functions.flatten,
+    "sort": list_functions.sort,
+    "distinct": list_functions.distinct,
+    "lists.range": list_functions.lists_range,
+    "isSorted": list_functions.is_sorted,
+    "sum": list_functions.sum_,
+    "max": list_functions.max_,
+    "lists.setAtIndex": list_functions.set_at_index,
+    "lists.insertAtIndex": list_functions.insert_at_index,
+    "lists.removeAtIndex": list_functions.remove_at_index,
+    "merge": list_functions.merge,
+}
+
+#: kro functions cel-python already evaluates correctly (``min`` is one of its macros).
+CELPY_BUILTINS = frozenset(
+    {
+        "size",
+        "contains",
+        "startsWith",
+        "endsWith",
+        "matches",
+        "uint",
+        "bytes",
+        "bool",
+        "duration",
+        "timestamp",
+        "dyn",
+        "type",
+        "min",
+        "getDate",
+        "getDayOfMonth",
+        "getDayOfWeek",
+        "getDayOfYear",
+        "getFullYear",
+        "getHours",
+        "getMilliseconds",
+        "getMinutes",
+        "getMonth",
+        "getSeconds",
+    }
+)
+
+#: Names (as written in kro CEL) that evaluate offline: implemented here, built in, or lowered away.
+EVALUABLE = (
+    frozenset(KRO_FUNCTIONS)
+    | CELPY_BUILTINS
+    | frozenset(
+        {
+            "has",
+            "cel.bind",
+            "map",
+            "filter",
+            "all",
+            "exists",
+            "exists_one",
+            "existsOne",
+            "transformList",
+            "transformMap",
+            "transformMapEntry",
+            "sortBy",
+            "optMap",
+            "optFlatMap",
+            "optional.of",
+            "optional.ofNonZeroValue",
+            "optional.none",
+            "value",
+            "hasValue",
+            "or",
+            "orValue",
+            "first",
+            "last",
+        }
+    )
+)
+
+
+def celpy_functions() -> dict[str, Callable[..., Value]]:
+    """The function table to give cel-python: kro functions, operator fixes and lowering helpers."""
+    table: dict[str, Callable[..., Value]] = {celpy_function_name(k): f for k, f in KRO_FUNCTIONS.items()}
+    table.update(celpy_ops.OPERATORS)
+    table.update(celpy_ops.HELPERS)
+    table[celpy_render.SORT_BY_KEYS] = list_functions.sort_by_keys
+    return table

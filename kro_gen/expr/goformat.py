@@ -127,8 +127,10 @@ def format_string(value: object) -> str:
         return shortest_fixed(value.total_seconds()) + "s"
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
-    raise FormatError(f"string clause can only be used on strings, bools, bytes, ints, doubles, maps, lists, "
-                      f"types, durations, and timestamps, was given {kind}")  # fmt: skip
+    raise FormatError(
+        f"string clause can only be used on strings, bools, bytes, ints, doubles, maps, lists, "
+        f"types, durations, and timestamps, was given {kind}"
+    )
 
 
 def _number(value: object, clause: str, allowed: tuple[str, ...]) -> tuple[str, float | int]:
@@ -210,8 +212,17 @@ def cel_format(pattern: str, args: list[object]) -> str:
 
 def go_quote(text: str) -> str:
     """``strings.quote(s)``: double-quoted with CEL escapes for control characters, ``\\`` and ``"``."""
-    escapes = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-               "\v": "\\v", "\\": "\\\\", '"': '\\"'}  # fmt: skip
+    escapes = {
+        "\a": "\\a",
+        "\b": "\\b",
+        "\f": "\\f",
+        "\n": "\\n",
+        "\r": "\\r",
+        "\t": "\\t",
+        "\v": "\\v",
+        "\\": "\\\\",
+        '"': '\\"',
+    }
     return '"' + "".join(escapes.get(char, char) for char in text) + '"'
 
 
@@ -228,8 +239,13 @@ def _json_float(value: float) -> str:
 
 def _json_string(text: str) -> str:
     encoded = json.dumps(text, ensure_ascii=False)
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                         ("\u2029", "\\u2029")):  # fmt: skip
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         encoded = encoded.replace(raw, escaped)
     return encoded
 

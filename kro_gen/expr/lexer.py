@@ -77,12 +77,38 @@ def _snippet(text: str, pos: int) -> str:
 
 
 # Longest first, so "<=" wins over "<".
-_PUNCTUATION = ("==", "!=", "<=", ">=", "&&", "||", "(", ")", "[", "]", "{", "}", ".", ",", ":", "?",
-                "!", "-", "+", "*", "/", "%", "<", ">")  # fmt: skip
+_PUNCTUATION = (
+    "==",
+    "!=",
+    "<=",
+    ">=",
+    "&&",
+    "||",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ".",
+    ",",
+    ":",
+    "?",
+    "!",
+    "-",
+    "+",
+    "*",
+    "/",
+    "%",
+    "<",
+    ">",
+)
 
 _IDENT = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
 _QUOTED_IDENT = re.compile(r"`[a-zA-Z0-9_.\-/ ]+`")
-_FLOAT = re.compile(r"(?:[0-9]+\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+|\.[0-9]+(?:[eE][+-]?[0-9]+)?)")
+_FLOAT = re.compile(
+    r"(?:[0-9]+\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+|\.[0-9]+(?:[eE][+-]?[0-9]+)?)"
+)
 _HEX = re.compile(r"0[xX][0-9a-fA-F]+")
 _DEC = re.compile(r"[0-9]+")
 _WHITESPACE = " \t\n\r\f"
@@ -92,13 +118,44 @@ _DIGITS = frozenset("0123456789")
 KEYWORDS = frozenset({"true", "false", "null", "in"})
 
 #: Words cel-go reserves: they cannot be identifiers (they may be field names after a dot).
-RESERVED = frozenset({"as", "break", "const", "continue", "else", "for", "function", "if", "import", "let",
-                      "loop", "package", "namespace", "return", "var", "void", "while"})  # fmt: skip
+RESERVED = frozenset(
+    {
+        "as",
+        "break",
+        "const",
+        "continue",
+        "else",
+        "for",
+        "function",
+        "if",
+        "import",
+        "let",
+        "loop",
+        "package",
+        "namespace",
+        "return",
+        "var",
+        "void",
+        "while",
+    }
+)
 
 _STRING_PREFIXES = frozenset({"r", "R", "b", "B", "br", "bR", "Br", "BR"})
 
-_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
-                   "\\": "\\", "?": "?", '"': '"', "'": "'", "`": "`"}  # fmt: skip
+_SIMPLE_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    "?": "?",
+    '"': '"',
+    "'": "'",
+    "`": "`",
+}
 
 
 def tokenize(text: str) -> list[Token]:
@@ -236,7 +293,10 @@ def _escape(text: str, index: int, is_bytes: bool) -> tuple[str, int]:
         f"unknown escape sequence \\{kind}",
         text,
         index,
-        hint="CEL knows \\n \\t \\r \\\\ \\\" \\' \\xHH \\uHHHH \\UHHHHHHHH and octal \\NNN; use a raw string r\"...\"",
+        hint=(
+            "CEL knows \\n \\t \\r \\\\ \\\" \\' \\xHH \\uHHHH \\UHHHHHHHH and octal \\NNN; "
+            'or use a raw string r"..."'
+        ),
     )
 
 

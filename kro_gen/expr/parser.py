@@ -28,6 +28,7 @@ Decisions (what each CEL form becomes):
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from kro_gen.expr import catalog
 from kro_gen.expr import nodes as n
@@ -279,13 +280,12 @@ class _Parser:
         return n.Ident(word)
 
     def global_call(self, name: str, args: list[n.Node], at: Token) -> n.Node:
-        if name == "has":
-            if len(args) != 1 or not isinstance(args[0], n.Select) or args[0].optional:
-                raise self.error(
-                    "has() takes one field selection, e.g. has(schema.spec.x)",
-                    at,
-                    hint="to test a map key use 'key in map'; for a default use x.?f.orValue(v)",
-                )
+        if name == "has" and (len(args) != 1 or not isinstance(args[0], n.Select) or args[0].optional):
+            raise self.error(
+                "has() takes one field selection, e.g. has(schema.spec.x)",
+                at,
+                hint="to test a map key use 'key in map'; for a default use x.?f.orValue(v)",
+            )
         if name == "cel.bind" and (len(args) != 3 or not isinstance(args[0], n.Ident)):
             raise self.error("cel.bind() takes (variable, value, expression)", at)
         return n.Call(name, tuple(args))
@@ -317,7 +317,7 @@ class _Parser:
     def bytes_literal(self) -> n.Node:
         return n.Call("bytes", (n.Literal(str(self.advance().value)),))
 
-    _PRIMARY: dict[Kind, Callable[[_Parser], n.Node]] = {
+    _PRIMARY: ClassVar[dict[Kind, Callable[[_Parser], n.Node]]] = {
         Kind.IDENT: identifier,
         Kind.INT: number,
         Kind.FLOAT: number,

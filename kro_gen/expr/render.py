@@ -130,7 +130,9 @@ def _unary_operand(node: n.Unary) -> str:
 def _starts_with_number(node: n.Node) -> bool:
     while isinstance(node, n.Select | n.Index | n.Method | n.Comprehension):
         node = node.operand if isinstance(node, n.Select | n.Index) else node.target
-    return isinstance(node, n.Literal) and isinstance(node.value, int | float) and not isinstance(node.value, bool)
+    if not isinstance(node, n.Literal):
+        return False
+    return isinstance(node.value, int | float) and not isinstance(node.value, bool)
 
 
 def _wrap(node: n.Node, minimum: int, *, strict: bool = False) -> str:
@@ -182,8 +184,8 @@ def render_cel(node: n.Node) -> str:
         args = ", ".join(render_cel(a) for a in node.args)
         return f"{_member_target(node.target)}.{node.function}({args})"
     if isinstance(node, n.Comprehension):
-        args = [*node.variables, *(render_cel(b) for b in node.body)]
-        return f"{_member_target(node.target)}.{node.macro}({', '.join(args)})"
+        macro_args = [*node.variables, *(render_cel(b) for b in node.body)]
+        return f"{_member_target(node.target)}.{node.macro}({', '.join(macro_args)})"
     if isinstance(node, n.ListLit):
         return "[" + ", ".join(render_cel(i) for i in node.items) + "]"
     if isinstance(node, n.MapLit):
@@ -231,7 +233,8 @@ def field_value(value: Any) -> Any:
     if isinstance(value, Mapping):
         result: dict[Any, Any] = {}
         for key, item in value.items():
-            if isinstance(key, Expr | n.Node) or (isinstance(key, str) and not isinstance(to_node(key), n.Literal)):
+            dynamic_text = isinstance(key, str) and not isinstance(to_node(key), n.Literal)
+            if isinstance(key, Expr | n.Node) or dynamic_text:
                 raise ExpressionError(
                     "a map key cannot be an expression: kro does not evaluate ${} in keys",
                     hint="make the whole map one expression, e.g. cel.map_of({key: value})",

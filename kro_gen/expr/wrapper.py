@@ -34,6 +34,11 @@ class Expr:
 
     __slots__ = ("_child", "_node", "_type")
 
+    # declared so type checkers do not resolve them through __getattr__ (which builds selections)
+    _node: n.Node
+    _type: CelType | None
+    _child: ChildResolver | None
+
     def __init__(self, node: n.Node, type: CelType | None = None, child: ChildResolver | None = None) -> None:
         object.__setattr__(self, "_node", node)
         object.__setattr__(self, "_type", type)

@@ -86,9 +86,11 @@ class Site:
 
     @classmethod
     def of(cls, builder: str, name: object, options: Mapping[str, Any]) -> Site:
-        """The site of the builder call being made now."""
+        """The site of the builder call being made now (the name is checked here, before anything else)."""
         resource_id = options.get("id")
-        return cls(builder, name, resource_id if isinstance(resource_id, str) else None, caller_site())
+        site = cls(builder, name, resource_id if isinstance(resource_id, str) else None, caller_site())
+        checked_name(site, name)
+        return site
 
     def describe(self) -> str:
         """``Deployment 'user-service'``."""
@@ -279,13 +281,10 @@ def builder(options: type[Any] = Common) -> Callable[[_F], _F]:
                     close = difflib.get_close_matches(_snake(key), allowed, n=1, cutoff=0.6)
                     raise site.error(
                         key,
-                        f"{label}() has no option {key!r}",
+                        f"there is no option {key!r}",
                         hint=f"did you mean {close[0]!r}?" if close else f"options are: {', '.join(allowed)}",
                         rule="unknown-option",
                     )
-            missing = sorted(k for k in required if k not in kwargs)
-            if missing:
-                raise site.error(missing[0], f"{label}() needs {missing[0]}=", rule="missing-option")
             try:
                 signature.bind(*args, **kwargs)
             except TypeError as error:
@@ -295,6 +294,9 @@ def builder(options: type[Any] = Common) -> Callable[[_F], _F]:
                     hint="pass the name positionally and every other option by keyword",
                     rule="builder-call",
                 ) from None
+            missing = sorted(k for k in required if k not in kwargs)
+            if missing:
+                raise site.error(missing[0], f"{missing[0]}= is required", rule="missing-option")
             return func(*args, **kwargs)
 
         return cast(_F, wrapper)

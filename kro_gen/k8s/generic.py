@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict, Unpack
 
-from kro_gen.graph.resource import Condition, ReadyWhen, Resource
+from kro_gen.graph.resource import Condition, ReadyWhen, Resource, caller_site
 from kro_gen.k8s.base import Common, Site, builder, checked_name
 from kro_gen.k8s.refs import group_of, label_selector
 from kro_gen.k8s.values import as_dict, as_string
@@ -135,7 +135,7 @@ def external_ref(
     the resource is then a list). Without ``namespace``, kro looks a named object up in the instance's
     namespace, and a selector across all namespaces.
     """
-    site = Site.of(kind if isinstance(kind, str) else "external_ref", name, options)
+    site = Site(kind if isinstance(kind, str) else "external_ref", name, options.get("id"), caller_site())
     api_version, kind = check_type(site, api_version, kind)
     if (name is None) == (selector is None):
         raise site.error(

@@ -52,9 +52,10 @@ def _documents(text: str, site: Site) -> list[Any]:
     try:
         documents = [d for d in YAML(typ="safe", pure=True).load_all(text) if d is not None]
     except YAMLError as error:
-        raise site.error(
-            None, f"the YAML cannot be parsed: {str(error).splitlines()[0]}", rule="yaml"
-        ) from None
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise site.error(None, f"the YAML cannot be parsed: {problem}{where}", rule="yaml") from None
     return documents
 
 

@@ -6,8 +6,6 @@ selector, which Kubernetes does not let change; an explicit ``selector`` is adde
 the two always match.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from kro_gen.k8s.volumes import mount_volumes
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
 
+# No ``from __future__ import annotations`` here: TypedDict must see ``Required`` to list ``image`` as required.
 class PodOptions(Common, total=False):
     """Options of every workload builder (besides :class:`~kro_gen.k8s.base.Common`).
 

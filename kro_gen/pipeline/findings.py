@@ -18,7 +18,7 @@ class CheckFailed(ValidationError):
         where = f" in {', '.join(graphs)}" if graphs else ""
         super().__init__(
             f"{len(errors)} check error{'s' if len(errors) != 1 else ''}{where}; nothing was written",
-            hint="fix the errors listed above",
+            hint="correct the definitions as each line above says, then run kro-gen again",
             rule="check-failed",
         )
         self.findings = findings

@@ -15,6 +15,8 @@ Mapping decisions (see also :mod:`kro_gen.schema.constraints`):
   characters, because kro wraps them in quotes without escaping.
 - A nested model's default is not written: kro itself gives an object ``default: {}`` when none of
   its children is required and one is defaulted. A model default must therefore equal ``Model()``.
+  This holds for ``Model | None = None`` too: kro has no "absent object", so such a field still
+  materialises when its model has a defaulted child (the effective values say so).
 """
 
 from __future__ import annotations
@@ -137,6 +139,13 @@ def _visit(model: type[BaseModel], stack: tuple[type[BaseModel], ...]) -> None:
 
 def _check_model(model: type[BaseModel]) -> None:
     where = Location(path=model.__name__)
+    if not getattr(model, "__pydantic_complete__", True):
+        raise DefinitionError(
+            f"{model.__name__} refers to a type that is not defined yet",
+            location=where,
+            hint=f"define the referenced models first, or call {model.__name__}.model_rebuild() after them",
+            rule="schema-type",
+        )
     if model.model_config.get("extra") == "allow":
         raise DefinitionError(
             f"{model.__name__} allows extra fields, but kro prunes fields its schema does not name",

@@ -8,6 +8,7 @@ Anything kro cannot represent is a :class:`~kro_gen.errors.DefinitionError` nami
 
 from __future__ import annotations
 
+import collections.abc
 import enum
 import types
 import typing
@@ -24,8 +25,8 @@ from kro_gen.errors import DefinitionError, Location
 SHAPE_KINDS = ("string", "integer", "float", "boolean", "object", "list", "map", "model")
 
 _SCALARS: dict[type, str] = {str: "string", int: "integer", float: "float", bool: "boolean"}
-_LISTS = (list, tuple, set, frozenset, typing.Sequence)
-_ANY_MAPS = (dict, typing.Mapping)
+_LISTS = (list, tuple, set, frozenset, typing.Sequence, collections.abc.Sequence)
+_ANY_MAPS = (dict, typing.Mapping, collections.abc.Mapping)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ def classify(annotation: Any, where: Location) -> TypeShape:
         return _classify_union(args, where)
     if origin is typing.Literal:
         return _enum_shape(args, None, where)
+    supertype = getattr(annotation, "__supertype__", None)  # typing.NewType
+    if supertype is not None:
+        return classify(supertype, where)
     if annotation is Any or annotation is object or annotation in _ANY_MAPS:
         return TypeShape("object")
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):

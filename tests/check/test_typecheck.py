@@ -70,6 +70,17 @@ def configmap(data: str) -> str:
 """
 
 
+def service(spec: str) -> str:
+    return f"""
+- id: svc
+  template:
+    apiVersion: v1
+    kind: Service
+    metadata: {{name: web}}
+    spec: {spec}
+"""
+
+
 def deployment(spec_lines: str = "", container: str = "", extra: str = "") -> str:
     return f"""
 - id: deployment
@@ -143,6 +154,7 @@ def test_string_into_integer_field(registry: SchemaRegistry) -> None:
 
 
 def test_float_into_integer_needs_int(registry: SchemaRegistry) -> None:
+    # the peer's bug (PEER-NOTES §9.1): a float spec field read into spec.replicas
     finding = only(check(rgd(deployment("replicas: ${schema.spec.ratio}")), registry))
     assert "returns double" in finding.message and finding.fix == "wrap the expression in int(...)"
     assert check(rgd(deployment("replicas: ${int(schema.spec.ratio)}")), registry) == []
@@ -156,19 +168,12 @@ def test_integer_into_string_data(registry: SchemaRegistry) -> None:
 
 
 def test_int_or_string_accepts_int_and_string_only(registry: SchemaRegistry) -> None:
-    service = """
-- id: svc
-  template:
-    apiVersion: v1
-    kind: Service
-    metadata: {name: web}
-    spec:
-      ports:
-        - {port: 80, targetPort: "${schema.spec.replicas}"}
-        - {port: 81, targetPort: "${schema.spec.name}"}
-        - {port: 82, targetPort: "${schema.spec.enabled}"}
-"""
-    finding = only(check(rgd(service), registry))
+    ports = [
+        '{port: 80, targetPort: "${schema.spec.replicas}"}',
+        '{port: 81, targetPort: "${schema.spec.name}"}',
+        '{port: 82, targetPort: "${schema.spec.enabled}"}',
+    ]
+    finding = only(check(rgd(service("{ports: [" + ", ".join(ports) + "]}")), registry))
     assert finding.location.path == "spec.resources[0].template.spec.ports[2].targetPort"
     assert "expects integer or string" in finding.message
 
@@ -196,18 +201,9 @@ def test_map_literal_into_labels(registry: SchemaRegistry) -> None:
 
 
 def test_object_into_map_field_checks_every_field(registry: SchemaRegistry) -> None:
-    service = """
-- id: svc
-  template:
-    apiVersion: v1
-    kind: Service
-    metadata: {name: web}
-    spec:
-      selector: ${deployment.spec.selector}
-"""
-    finding = only(check(rgd(deployment() + service), registry))
+    finding = only(check(rgd(deployment() + service("{selector: '${deployment.spec.selector}'}")), registry))
     assert "field 'matchExpressions'" in finding.message  # a LabelSelector is not a map of strings
-    fixed = service.replace("deployment.spec.selector}", "deployment.spec.selector.matchLabels}")
+    fixed = service("{selector: '${deployment.spec.selector.matchLabels}'}")
     assert check(rgd(deployment() + fixed), registry) == []
 
 

@@ -22,7 +22,7 @@ def markers_of(text: str) -> dict[str, str]:
     return dict(parse_markers(block)) if block else {}
 
 
-class Color(str, enum.Enum):
+class Color(enum.StrEnum):
     RED = "red"
     GREEN = "green"
 
@@ -177,6 +177,28 @@ def test_collections() -> None:
     assert spec["by_name"] == "map[string]Item | default={}"
     assert spec["frozen"] == "[]integer | default=[1,2]"
     assert to_simple_schema(M).types == {"Item": {"name": "string | required=true"}}
+
+
+def test_typing_aliases_and_new_types() -> None:
+    import typing
+    from collections.abc import Mapping, Sequence
+
+    UserId = typing.NewType("UserId", str)
+
+    class M(BaseModel):
+        a: typing.List[int]  # noqa: UP006
+        b: Sequence[str] = ()
+        c: typing.Dict[str, int] = {}  # noqa: UP006
+        d: Mapping[str, bool] = {}
+        e: typing.Optional[UserId] = None  # noqa: UP045
+
+    assert spec_of(M) == {
+        "a": "[]integer | required=true",
+        "b": "[]string | default=[]",
+        "c": "map[string]integer | default={}",
+        "d": "map[string]boolean | default={}",
+        "e": "string",
+    }
 
 
 def test_free_form_values_are_object() -> None:

@@ -277,6 +277,15 @@ def test_generic_model_name_is_not_a_type_name() -> None:
     assert "Page[int]" in error.message
 
 
+def test_model_with_an_undefined_forward_reference() -> None:
+    class M(BaseModel):
+        later: Later  # type: ignore[name-defined]  # noqa: F821
+
+    error = error_of(M)
+    assert "not defined yet" in error.message
+    assert "M.model_rebuild()" in (error.hint or "")
+
+
 def test_extra_allow_would_be_pruned_by_kro() -> None:
     class M(BaseModel):
         model_config = ConfigDict(extra="allow")

@@ -16,7 +16,7 @@ from kro_gen.schema import apply_defaults, validate_instance
 WHERE = Location(graph="shop", environment="staging", path="spec")
 
 
-class Tier(str, enum.Enum):
+class Tier(enum.StrEnum):
     FREE = "free"
     PAID = "paid"
 

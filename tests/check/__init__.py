@@ -1,0 +1,1 @@
+"""Tests of kro_gen.check."""
