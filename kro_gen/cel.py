@@ -11,6 +11,7 @@ Python literals are quoted for you; raw CEL text only goes in through :func:`raw
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -249,13 +250,29 @@ def template(pattern: str, *args: object) -> Expr:
 
 
 _VARIABLES = ("x", "y", "z", "v", "w")
+_PLACEHOLDERS = itertools.count()
 
 
 def _bind(collection: object, body: Callable[[Expr], object], used: frozenset[str]) -> tuple[str, n.Node]:
-    names = [v for v in _VARIABLES if v not in used]
-    variable = names[0] if names else "it"
-    result = body(Expr(n.Ident(variable)))
-    return variable, to_node(result)
+    """Build the body with a placeholder variable, then name it so it captures nothing.
+
+    The name must differ from every name in the target and in the body: a nested helper's
+    variable or an outer comprehension's variable used inside would otherwise be shadowed.
+    """
+    placeholder = f"\ue000bound{next(_PLACEHOLDERS)}"
+    result = to_node(body(Expr(n.Ident(placeholder))))
+    taken = used | {name for node in n.walk(result) for name in _names(node)}
+    candidates = itertools.chain(_VARIABLES, (f"x{i}" for i in itertools.count(1)))
+    variable = next(name for name in candidates if name not in taken)
+    return variable, n.substitute(result, placeholder, n.Ident(variable))
+
+
+def _names(node: n.Node) -> tuple[str, ...]:
+    if isinstance(node, n.Ident):
+        return (node.name,)
+    if isinstance(node, n.Comprehension):
+        return node.variables
+    return ()
 
 
 def _comprehension(macro: str, collection: object, body: Callable[[Expr], object], type: CelType | None) -> Expr:

@@ -59,7 +59,7 @@ def test_an_edited_definition_makes_check_fail_with_a_diff_and_write_nothing(pro
     edit(project / "definitions/web.py", '"replicas": 3', '"replicas": 4')
     checked = run(project, "generate", "--check")
     assert checked.exit_code == 1
-    assert "-    replicas: 3\n+    replicas: 4\n" in checked.stdout
+    assert "-  replicas: 3\n+  replicas: 4\n" in checked.stdout
     assert "# changed: environments/prod/" in checked.stdout
     (line,) = error_lines(checked)
     assert "gitops/ is not what the definitions generate" in line and "(fix: run 'kro-gen generate'" in line
@@ -110,6 +110,8 @@ def test_a_definition_raising_midway_changes_nothing(project: Path) -> None:
         .read_text()
         .replace('"web-app"', '"second-app"')
         .replace('kind="WebApp"', 'kind="SecondApp"')
+        .replace('"web-config"', '"second-config"')
+        .replace('"name": "web"', '"name": "second"')
     )
     assert run(project, "generate").exit_code == 0
     before = snapshot(project / "gitops")
@@ -271,3 +273,16 @@ def test_init_then_generate_works(tmp_path: Path) -> None:
     assert run(target, "generate", "--check").exit_code == 0
     again = CliRunner().invoke(cli, ["init", str(target)])
     assert again.exit_code == 2 and "never overwrites" in again.stderr
+
+
+# -- the repository's own example ---------------------------------------------------------------------
+
+
+def test_the_committed_example_tree_is_fresh() -> None:
+    repo = Path(__file__).resolve().parents[1]
+    result = run(repo, "generate", "--check")
+    assert result.exit_code == 0, (
+        "gitops/ is stale against definitions/: run `kro-gen generate` at the repository root and commit.\n"
+        + result.stdout[:4000]
+        + result.stderr
+    )

@@ -26,6 +26,8 @@ from kro_gen.check.rules_base import RGD_API_VERSION, RGD_KIND, Path, format_pat
 from kro_gen.errors import KroGenError, Location
 
 YAML_SUFFIXES = (".yaml", ".yml")
+#: kustomization.yaml files (``kustomize.config.k8s.io``) are build instructions, not objects.
+KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
 
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -105,13 +107,22 @@ def _build(yaml: Any, node: Any, path: Path, document: YamlDocument, problems: l
     return yaml.constructor.construct_object(node, deep=True)
 
 
+def _key_text(key: Any) -> str:
+    """Map keys as Kubernetes sees them after YAML → JSON: always strings (``on:`` is ``"true"``)."""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return key if isinstance(key, str) else str(key)
+
+
 def _build_mapping(
     yaml: Any, node: Any, path: Path, document: YamlDocument, problems: list[YamlProblem]
 ) -> dict[Any, Any]:
     from ruamel.yaml.nodes import MappingNode
 
-    result: dict[Any, Any] = {}
-    first_line: dict[Any, int] = {}
+    result: dict[str, Any] = {}
+    first_line: dict[str, int] = {}
     for key_node, value_node in node.value:
         if key_node.tag == _MERGE:
             sources = value_node.value if not isinstance(value_node, MappingNode) else [value_node]
@@ -120,11 +131,9 @@ def _build_mapping(
                 for key, value in (merged or {}).items():
                     result.setdefault(key, value)
             continue
-        key = _build(yaml, key_node, path, document, problems)
-        if isinstance(key, list | dict):
-            key = str(key)
+        key = _key_text(_build(yaml, key_node, path, document, problems))
         line = key_node.start_mark.line + 1
-        child = (*path, str(key))
+        child = (*path, key)
         if key in first_line:
             problems.append(
                 YamlProblem(
@@ -205,6 +214,8 @@ def check_files(paths: Iterable[str | os.PathLike[str]], *, registry: Any | None
                 found = check_instance(body, rgd, location=Location(file=item.file))
             elif _looks_like_rgd(body):
                 found = check_rgd(body, location=Location(file=item.file), registry=registry)
+            elif str(body.get("apiVersion", "")).startswith(KUSTOMIZE_GROUP + "/"):
+                continue  # a kustomize build file, never applied to a cluster
             else:
                 found = _check_manifest(body, registry, where)
             findings += [_with_line(f, item.file, document, base) for f in found]
@@ -367,4 +378,3 @@ def _with_line(found: Finding, file: str, document: YamlDocument, base: Path) ->
         found = replace(found, location=replace(found.location, path=format_path(path)))
     line = document.line_of(path)
     return replace(found, location=replace(found.location, file=f"{file}:{line}"))
-

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from kro_gen.errors import Location
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is: errors fail a run; warnings fail only with ``--strict``."""
 
     ERROR = "error"

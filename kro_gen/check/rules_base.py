@@ -297,3 +297,31 @@ def unknown_keys(
             )
         )
     return found
+
+
+def name_findings(name: str, *, kind: str, location: Location) -> list[Finding]:
+    """Reserved-word and format findings for a resource id (``kind="resource-id"``) or a forEach
+    iterator name (``kind="iterator-name"``): kro applies the same rule to both."""
+    from kro_gen.graph.ids import ID_PATTERN, RESERVED_WORDS, suggest_id
+
+    what = "id" if kind == "resource-id" else "iterator name"
+    if name in RESERVED_WORDS:
+        alternative = name + ("Resource" if kind == "resource-id" else "Value")
+        return [
+            finding(
+                f"{kind}-reserved",
+                f"{what} {name!r} is a reserved word in kro",
+                location,
+                f"rename it, e.g. to {alternative!r}, and update every reference to it",
+            )
+        ]
+    if not ID_PATTERN.match(name):
+        return [
+            finding(
+                f"{kind}-format",
+                f"{what} {name!r} is not lower camelCase (^[a-z][a-zA-Z0-9]*$); '-' and '_' are rejected",
+                location,
+                f"rename it to {suggest_id(name)!r} and update every reference to it",
+            )
+        ]
+    return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kro_gen.check.findings import Finding
-from kro_gen.check.rules_base import ResourceView, RgdView, finding, type_name
+from kro_gen.check.rules_base import ResourceView, RgdView, finding, name_findings, type_name
 from kro_gen.check.rules_metadata import is_namespaced
 from kro_gen.check.rules_sites import Place, Site
 
@@ -49,8 +49,6 @@ def check_for_each(view: RgdView, sites: list[Site], registry: object | None) ->
 def _check_dimensions(
     view: RgdView, resource: ResourceView, raw: list[object], ids: set[str]
 ) -> list[Finding]:
-    from kro_gen.graph.ids import ID_PATTERN, RESERVED_WORDS, suggest_id
-
     found: list[Finding] = []
     seen: set[str] = set()
     for index, dimension in enumerate(raw):
@@ -81,24 +79,7 @@ def _check_dimensions(
                     )
                 )
             name = str(name)
-            if name in RESERVED_WORDS:
-                found.append(
-                    finding(
-                        "iterator-name-reserved",
-                        f"iterator name {name!r} is a reserved word in kro",
-                        view.at(name_path, resource),
-                        f"rename the iterator, e.g. to {name + 'Value'!r}",
-                    )
-                )
-            elif not ID_PATTERN.match(name):
-                found.append(
-                    finding(
-                        "iterator-name-format",
-                        f"iterator name {name!r} is not lower camelCase (^[a-z][a-zA-Z0-9]*$)",
-                        view.at(name_path, resource),
-                        f"rename it to {suggest_id(name)!r}",
-                    )
-                )
+            found += name_findings(name, kind="iterator-name", location=view.at(name_path, resource))
             if name in ids:
                 found.append(
                     finding(

@@ -25,6 +25,20 @@ from kro_gen.check.rules_base import (
 
 SCHEMA_API_VERSION = re.compile(r"^v[0-9]+(alpha[0-9]+|beta[0-9]+)?$")
 SCHEMA_KIND = re.compile(r"^[A-Z][a-zA-Z0-9]{0,62}$")
+_SCHEMA_PATTERNS = (
+    (
+        "apiVersion",
+        SCHEMA_API_VERSION,
+        "schema-api-version",
+        "use a Kubernetes version name such as v1alpha1, v1beta2 or v1 (the group goes in group:)",
+    ),
+    (
+        "kind",
+        SCHEMA_KIND,
+        "schema-kind",
+        "use an UpperCamelCase kind such as WebApplication (letters and digits only)",
+    ),
+)
 ALLOW_BREAKING = "kro.run/allow-breaking-changes"
 
 _TOP_KEYS = frozenset({"apiVersion", "kind", "metadata", "spec", "status"})
@@ -222,26 +236,17 @@ def _check_schema_identity(view: RgdView) -> list[Finding]:
     found: list[Finding] = []
     schema = view.schema
     base = ("spec", "schema")
-    version = schema.get("apiVersion")
-    if not isinstance(version, str) or not SCHEMA_API_VERSION.match(version):
-        found.append(
-            finding(
-                "schema-api-version",
-                f"spec.schema.apiVersion {version!r} does not match ^v[0-9]+(alpha[0-9]+|beta[0-9]+)?$",
-                view.at((*base, "apiVersion")),
-                "use a Kubernetes version name such as v1alpha1, v1beta2 or v1 (the group goes in group:)",
+    for key, pattern, rule, fix in _SCHEMA_PATTERNS:
+        value = schema.get(key)
+        if not isinstance(value, str) or not pattern.match(value):
+            found.append(
+                finding(
+                    rule,
+                    f"spec.schema.{key} {value!r} does not match {pattern.pattern}",
+                    view.at((*base, key)),
+                    fix,
+                )
             )
-        )
-    kind = schema.get("kind")
-    if not isinstance(kind, str) or not SCHEMA_KIND.match(kind):
-        found.append(
-            finding(
-                "schema-kind",
-                f"spec.schema.kind {kind!r} is not UpperCamelCase (^[A-Z][a-zA-Z0-9]{{0,62}}$)",
-                view.at((*base, "kind")),
-                "use an UpperCamelCase kind such as WebApplication (letters and digits only)",
-            )
-        )
     found += _check_group(view)
     scope = schema.get("scope")
     if scope is None:

@@ -64,6 +64,7 @@ class _InstanceChecker:
         self.graph = location.graph
 
     def at(self, path: Path) -> Location:
+        """The location of an instance field."""
         return Location(
             file=self.location.file,
             graph=self.graph,
@@ -72,10 +73,12 @@ class _InstanceChecker:
         )
 
     def error(self, rule: str, message: str, path: Path, fix: str) -> None:
+        """Record an error at ``path``."""
         self.found.append(finding(rule, message, self.at(path), fix))
 
     # -- apiVersion, kind, metadata ------------------------------------------------------------
     def check_header(self) -> None:
+        """apiVersion, kind, metadata.name/namespace, and a status that would be ignored."""
         group = self.schema.get("group") if isinstance(self.schema.get("group"), str) else "kro.run"
         expected = f"{group}/{self.schema.get('apiVersion')}"
         if self.instance.get("apiVersion") != expected:
@@ -138,6 +141,7 @@ class _InstanceChecker:
 
     # -- spec ----------------------------------------------------------------------------------
     def check_spec(self) -> None:
+        """``spec`` against the RGD's SimpleSchema."""
         from kro_gen.schema import parse_simple_schema
 
         spec_schema = self.schema.get("spec")

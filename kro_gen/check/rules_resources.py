@@ -12,6 +12,7 @@ from kro_gen.check.rules_base import (
     RgdView,
     as_map,
     finding,
+    name_findings,
     type_name,
     unknown_keys,
 )
@@ -60,8 +61,6 @@ def check_resources(view: RgdView) -> list[Finding]:
 
 
 def _check_ids(view: RgdView) -> list[Finding]:
-    from kro_gen.graph.ids import ID_PATTERN, RESERVED_WORDS, suggest_id
-
     found: list[Finding] = []
     seen: dict[str, int] = {}
     for resource in view.resources:
@@ -77,24 +76,7 @@ def _check_ids(view: RgdView) -> list[Finding]:
                 )
             )
             continue
-        if raw in RESERVED_WORDS:
-            found.append(
-                finding(
-                    "resource-id-reserved",
-                    f"id {raw!r} is a reserved word in kro",
-                    view.at(path, resource),
-                    f"rename it, e.g. to {raw + 'Resource'!r}, and update every ${{{raw}...}} reference",
-                )
-            )
-        elif not ID_PATTERN.match(raw):
-            found.append(
-                finding(
-                    "resource-id-format",
-                    f"id {raw!r} is not lower camelCase (^[a-z][a-zA-Z0-9]*$); '-' and '_' are rejected",
-                    view.at(path, resource),
-                    f"rename it to {suggest_id(raw)!r} and update every reference to it",
-                )
-            )
+        found += name_findings(raw, kind="resource-id", location=view.at(path, resource))
         if raw in seen:
             found.append(
                 finding(
@@ -165,21 +147,29 @@ def _check_object_choice(view: RgdView, resource: ResourceView) -> list[Finding]
     return found
 
 
+def _type_meta(view: RgdView, resource: ResourceView, rule: str) -> list[Finding]:
+    """apiVersion and kind of the template or externalRef must be non-empty strings."""
+    obj = resource.object
+    found: list[Finding] = []
+    for key, example in (("apiVersion", "apps/v1"), ("kind", "Deployment")):
+        value = obj.get(key)
+        if not isinstance(value, str) or not value:
+            got = "missing" if key not in obj else f"a {type_name(value)}" if value != "" else "empty"
+            found.append(
+                finding(
+                    rule,
+                    f"{resource.object_key}.{key} is {got}; kro needs a string",
+                    view.at((*resource.path, resource.object_key, key), resource),
+                    f"set {key}, e.g. {example}",
+                )
+            )
+    return found
+
+
 def _check_template(view: RgdView, resource: ResourceView) -> list[Finding]:
     template = resource.template or {}
     base: Path = (*resource.path, "template")
-    found: list[Finding] = []
-    for key in ("apiVersion", "kind"):
-        if not isinstance(template.get(key), str) or not template.get(key):
-            found.append(
-                finding(
-                    "template-shape",
-                    f"template {key} is {'missing' if key not in template else type_name(template[key])}; "
-                    "kro needs a string",
-                    view.at((*base, key), resource),
-                    f"set {key}, e.g. {'apps/v1' if key == 'apiVersion' else 'Deployment'}",
-                )
-            )
+    found = _type_meta(view, resource, "template-shape")
     metadata = template.get("metadata")
     if not isinstance(metadata, Mapping):
         found.append(
@@ -216,16 +206,7 @@ def _check_external_ref(view: RgdView, resource: ResourceView) -> list[Finding]:
                 "drop forEach and use externalRef.metadata.selector to read a list of existing objects",
             )
         )
-    for key in ("apiVersion", "kind"):
-        if not isinstance(ref.get(key), str) or not ref.get(key):
-            found.append(
-                finding(
-                    "externalref-shape",
-                    f"externalRef.{key} is missing or not a string",
-                    view.at((*base, key), resource),
-                    f"set externalRef.{key} of the object to read",
-                )
-            )
+    found += _type_meta(view, resource, "externalref-shape")
     metadata = ref.get("metadata")
     if not isinstance(metadata, Mapping):
         found.append(

@@ -125,6 +125,7 @@ class _Parser:
         self._cache: dict[str, Expression] = {}
 
     def parse(self, cel: str) -> Expression:
+        """The parse of ``cel`` (cached)."""
         cached = self._cache.get(cel)
         if cached is None:
             from kro_gen.errors import ExpressionError
@@ -138,6 +139,7 @@ class _Parser:
         return cached
 
     def site(self, place: Place, resource: ResourceView | None, path: Path, text: str) -> Site:
+        """A site for the YAML string ``text`` at ``path``."""
         from kro_gen.expr.kro_text import extract_expressions, is_standalone
 
         expressions = tuple(self.parse(cel) for cel in extract_expressions(text))

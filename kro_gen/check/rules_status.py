@@ -62,7 +62,7 @@ def _check_leaves(view: RgdView, value: Any, path: Path, by_path: dict[Path, Sit
             found += _check_leaves(view, item, (*path, index), by_path)
         return found
     site = by_path.get(path)
-    if site is None:
+    if site is None or not site.expressions:
         shown = repr(value) if isinstance(value, str) else f"{type_name(value)} {value!r}"
         return [
             finding(
@@ -157,10 +157,10 @@ def _check_condition_map(mapping: n.MapLit, here: Location) -> list[Finding]:
     seen: set[str] = set()
     for key, _value in mapping.entries:
         if not isinstance(key, n.Ident):
-            found.append(
+            return [
                 _call_error("runtime.newCondition keys must be bare identifiers (type, status, ...)", here)
-            )
-        elif key.name not in _CONDITION_KEYS:
+            ]
+        if key.name not in _CONDITION_KEYS:
             found.append(
                 _call_error(
                     f"runtime.newCondition has no key {key.name!r} (allowed: type, status, reason, message)",

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from kro_gen.emit.direct_defaults import apply_defaults
-from kro_gen.emit.direct_eval import Context, Evaluation, Field, Known, RefKind, parse_fields
-from kro_gen.emit.direct_refs import DYNAMIC, PathAlias, Usage, identifiers, path_of
-from kro_gen.errors import DefinitionError, Location, ValidationError
-from kro_gen.graph.dag import depths, find_cycle, topological_order
+from kro_gen.emit.direct_eval import Context, Evaluation, Known, RefKind
+from kro_gen.emit.direct_graph import ParsedResource, parse_resources, resource_dependencies
+from kro_gen.emit.direct_refs import DYNAMIC, PathAlias, Usage, path_of
+from kro_gen.errors import DefinitionError, ValidationError
+from kro_gen.graph.dag import depths, topological_order
 
 #: ``(apiVersion, kind) -> True`` (namespaced), ``False`` (cluster-scoped) or ``None`` (unknown kind).
 IsNamespaced = Callable[[str, str], "bool | None"]
@@ -53,21 +54,6 @@ class DirectManifest:
     body: dict[str, Any]
     depth: int
     index: int | None = None
-
-
-@dataclass(frozen=True)
-class _Resource:
-    """One ``spec.resources`` entry with its ``${}`` strings parsed."""
-
-    id: str
-    template: Mapping[str, Any] | None
-    external: Mapping[str, Any] | None
-    include_when: tuple[Field, ...]
-    for_each: tuple[tuple[str, Field], ...]
-    fields: Mapping[str, Field]  # template / externalRef strings, by path
-
-    def expression_fields(self) -> list[Field]:
-        return [*self.include_when, *(f for _, f in self.for_each), *self.fields.values()]
 
 
 def render_direct(
@@ -107,8 +93,8 @@ def render_direct(
         context.location(None, "spec"),
     )
     context.schema.update(_schema_object(instance, namespace, values))
-    resources = _parse_resources(spec.get("resources") or [], context)
-    dependencies = _dependencies(resources, context)
+    resources = parse_resources(spec.get("resources") or [], context)
+    dependencies = resource_dependencies(resources, context)
     depth_of = depths(dependencies)
     manifests: list[DirectManifest] = []
     excluded: set[str] = set()
@@ -124,16 +110,21 @@ def render_direct(
         for body in bodies:
             _place(body, rid, context, namespace, is_namespaced)
         single = not resource.for_each
-        context.known[rid] = Known(RefKind.MANAGED, bodies[0]) if single else Known(RefKind.COLLECTION, bodies)
+        context.known[rid] = (
+            Known(RefKind.MANAGED, bodies[0]) if single else Known(RefKind.COLLECTION, bodies)
+        )
         manifests.extend(
-            DirectManifest(rid, body, depth_of[rid], None if single else index) for index, body in enumerate(bodies)
+            DirectManifest(rid, body, depth_of[rid], None if single else index)
+            for index, body in enumerate(bodies)
         )
     _check_unique(manifests, context)
     return manifests
 
 
 # -- the instance ---------------------------------------------------------------------------------
-def _instance_identity(schema: Mapping[str, Any], instance: Mapping[str, Any], context: Context) -> str | None:
+def _instance_identity(
+    schema: Mapping[str, Any], instance: Mapping[str, Any], context: Context
+) -> str | None:
     """Check the instance is of the RGD's kind; return its namespace (None for a Cluster-scoped kind)."""
     group = schema.get("group") or "kro.run"
     expected = f"{group}/{schema.get('apiVersion')}"
@@ -173,7 +164,9 @@ def _instance_identity(schema: Mapping[str, Any], instance: Mapping[str, Any], c
     return namespace
 
 
-def _schema_object(instance: Mapping[str, Any], namespace: str | None, spec: dict[str, Any]) -> dict[str, Any]:
+def _schema_object(
+    instance: Mapping[str, Any], namespace: str | None, spec: dict[str, Any]
+) -> dict[str, Any]:
     """What ``schema`` holds in expressions (a Cluster-scoped instance has no namespace)."""
     source = instance.get("metadata") or {}
     metadata: dict[str, Any] = {"name": source["name"]}
@@ -181,125 +174,23 @@ def _schema_object(instance: Mapping[str, Any], namespace: str | None, spec: dic
         metadata["namespace"] = namespace
     metadata["labels"] = dict(source.get("labels") or {})
     metadata["annotations"] = dict(source.get("annotations") or {})
-    return {"apiVersion": instance["apiVersion"], "kind": instance["kind"], "metadata": metadata, "spec": spec}
-
-
-# -- the graph ------------------------------------------------------------------------------------
-def _parse_resources(entries: list[Any], context: Context) -> dict[str, _Resource]:
-    resources: dict[str, _Resource] = {}
-    for position, entry in enumerate(entries):
-        where = context.location(None, f"spec.resources[{position}]")
-        rid = entry.get("id") if isinstance(entry, Mapping) else None
-        if not isinstance(rid, str) or not rid:
-            raise DefinitionError("a resource has no id", location=where, rule="direct-resource-shape")
-        where = context.location(rid, None)
-        if rid in resources:
-            raise DefinitionError(f"two resources have the id {rid!r}", location=where, rule="direct-resource-shape")
-        template, external = entry.get("template"), entry.get("externalRef")
-        if (template is None) == (external is None):
-            raise DefinitionError(
-                "a resource needs exactly one of template and externalRef",
-                location=where,
-                rule="direct-resource-shape",
-            )
-        body = template if template is not None else external
-        if not isinstance(body, Mapping):
-            raise DefinitionError(
-                "template/externalRef must be a map", location=where, rule="direct-resource-shape"
-            )
-        conditions = parse_fields(list(entry.get("includeWhen") or []), "includeWhen", where)
-        resources[rid] = _Resource(
-            id=rid,
-            template=template,
-            external=external,
-            include_when=tuple(conditions.values()),
-            for_each=_for_each(entry.get("forEach") or [], where),
-            fields=parse_fields(body, "template" if template is not None else "externalRef", where),
-        )
-        _require_standalone(resources[rid], where)
-    return resources
-
-
-def _for_each(dimensions: list[Any], where: Location) -> tuple[tuple[str, Field], ...]:
-    result: list[tuple[str, Field]] = []
-    for position, dimension in enumerate(dimensions):
-        if not isinstance(dimension, Mapping) or len(dimension) != 1:
-            raise DefinitionError(
-                "each forEach entry must be a map with one key: {iterator: ${list}}",
-                location=Location(path=f"forEach[{position}]").merged(where),
-                rule="direct-resource-shape",
-            )
-        ((name, text),) = dimension.items()
-        path = f"forEach[{position}].{name}"
-        parsed = parse_fields(text, path, where)
-        if path not in parsed:
-            raise DefinitionError(
-                f"forEach {name!r} must be a ${{}} expression, got {text!r}",
-                location=Location(path=path).merged(where),
-                rule="direct-resource-shape",
-            )
-        result.append((str(name), parsed[path]))
-    return tuple(result)
-
-
-def _require_standalone(resource: _Resource, where: Location) -> None:
-    for found in [*resource.include_when, *(f for _, f in resource.for_each)]:
-        if not found.standalone:
-            raise DefinitionError(
-                f"{found.text!r} must be exactly one ${{...}} expression",
-                location=Location(path=found.path).merged(where),
-                hint="kro allows only standalone expressions in includeWhen and forEach",
-                rule="direct-standalone",
-            )
-
-
-def _dependencies(resources: Mapping[str, _Resource], context: Context) -> dict[str, list[str]]:
-    """Resource id -> ids its expressions reference; unknown identifiers and cycles are errors."""
-    dependencies: dict[str, list[str]] = {}
-    for rid, resource in resources.items():
-        iterators = {name for name, _ in resource.for_each}
-        edges: dict[str, None] = {}
-        for found in resource.expression_fields():
-            allowed = iterators if found.path.startswith("template") else set()
-            for node in found.expressions():
-                for name in identifiers(node):
-                    if name == rid:
-                        raise DefinitionError(
-                            f"resource {rid!r} refers to itself in {found.text!r}",
-                            location=context.location(rid, found.path),
-                            hint="kro rejects self references; compute the value from schema.spec instead",
-                            rule="self-reference",
-                        )
-                    if name in resources:
-                        edges.setdefault(name, None)
-                    elif name != "schema" and name not in allowed:
-                        raise DefinitionError(
-                            f"{found.text!r} references the unknown identifier {name!r}",
-                            location=context.location(rid, found.path),
-                            hint="use schema, a resource id, or (in a template) this resource's forEach iterators",
-                            rule="unknown-identifier",
-                        )
-        dependencies[rid] = list(edges)
-    cycle = find_cycle(dependencies)
-    if cycle:
-        raise DefinitionError(
-            "the resources form a cycle: " + " -> ".join(cycle),
-            location=context.location(cycle[0], None),
-            hint="break the cycle: one of these resources must not reference the next",
-            rule="cycle",
-        )
-    return dependencies
+    return {
+        "apiVersion": instance["apiVersion"],
+        "kind": instance["kind"],
+        "metadata": metadata,
+        "spec": spec,
+    }
 
 
 # -- one resource ---------------------------------------------------------------------------------
-def _included(resource: _Resource, context: Context) -> bool:
+def _included(resource: ParsedResource, context: Context) -> bool:
     """kro's includeWhen: the AND of every entry (evaluated in order, stopping at the first false)."""
     evaluation = Evaluation(context, resource.id)
     return all(evaluation.condition(found) for found in resource.include_when)
 
 
 def _external(
-    resource: _Resource, context: Context, namespace: str | None, is_namespaced: IsNamespaced
+    resource: ParsedResource, context: Context, namespace: str | None, is_namespaced: IsNamespaced
 ) -> Known:
     """What direct mode knows of an externalRef: its declared identity (by name), nothing (selector)."""
     assert resource.external is not None
@@ -313,11 +204,15 @@ def _external(
         target_namespace = namespace
     if target_namespace is not None:
         known_metadata["namespace"] = target_namespace
-    stub = {"apiVersion": declared.get("apiVersion"), "kind": declared.get("kind"), "metadata": known_metadata}
+    stub = {
+        "apiVersion": declared.get("apiVersion"),
+        "kind": declared.get("kind"),
+        "metadata": known_metadata,
+    }
     return Known(RefKind.EXTERNAL, stub)
 
 
-def _expand(resource: _Resource, context: Context) -> list[dict[str, Any]]:
+def _expand(resource: ParsedResource, context: Context) -> list[dict[str, Any]]:
     """The rendered bodies: one, or one per combination of the forEach dimensions."""
     assert resource.template is not None
     if not resource.for_each:
@@ -340,7 +235,7 @@ def _expand(resource: _Resource, context: Context) -> list[dict[str, Any]]:
         raise DefinitionError(
             f"forEach gives {size} items, more than kro's limit of {MAX_COLLECTION_SIZE}",
             location=context.location(resource.id, "forEach"),
-            hint="split the collection, or raise --rgd-max-collection-size on the kro controller and in kro-gen",
+            hint="split the collection (kro's --rgd-max-collection-size caps it)",
             rule="for-each-size",
         )
     names = [name for name, _ in resource.for_each]
@@ -380,7 +275,7 @@ def _place(
         raise ValidationError(
             f"cannot tell whether {api_version} {kind} is namespaced, and the template sets no namespace",
             location=context.location(rid, "template.metadata.namespace"),
-            hint="register the kind's CRD ([tool.kro-gen] crds = [...] or --crd FILE), or set metadata.namespace",
+            hint="register its CRD ([tool.kro-gen] crds = [...] or --crd FILE), or set metadata.namespace",
             rule="unknown-scope",
         )
     if namespace is None:

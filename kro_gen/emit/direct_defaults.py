@@ -112,7 +112,9 @@ class _Defaulter:
                 allowed = ", ".join(repr(v) for v in field.enum)
                 self.problems.append(f"{text}: {value!r} is not one of {allowed}")
             return value
-        self.problems.append(f"{text}: expected {_expected(field.kind)}, got {type(value).__name__} {value!r}")
+        self.problems.append(
+            f"{text}: expected {_expected(field.kind)}, got {type(value).__name__} {value!r}"
+        )
         return value
 
 
@@ -124,4 +126,10 @@ def _is_scalar(value: Any, kind: str) -> bool:
 
 
 def _expected(kind: str) -> str:
-    return {"struct": "an object", "object": "an object", "list": "a list", "map": "a map"}.get(kind, f"a {kind}")
+    return {
+        "struct": "an object",
+        "object": "an object",
+        "list": "a list",
+        "map": "a map",
+        "integer": "an integer",
+    }.get(kind, f"a {kind}")

@@ -28,7 +28,9 @@ from kro_gen.expr import nodes as n
 
 LIVE_HINT = "use kro mode for this environment or provide the value in the spec"
 #: What an externalRef read by name is known to hold in direct mode: what it declares.
-EXTERNAL_KNOWN_PATHS = frozenset({("apiVersion",), ("kind",), ("metadata", "name"), ("metadata", "namespace")})
+EXTERNAL_KNOWN_PATHS = frozenset(
+    {("apiVersion",), ("kind",), ("metadata", "name"), ("metadata", "namespace")}
+)
 #: The instance metadata fields direct mode knows (the rest is set by the API server).
 SCHEMA_METADATA = ("name", "namespace", "labels", "annotations")
 
@@ -137,7 +139,8 @@ class Evaluation:
             return value if found is None else self.field(found)
         if isinstance(value, Mapping):
             return {
-                key: self.value(item, f"{path}.{key}" if path else str(key), fields) for key, item in value.items()
+                key: self.value(item, f"{path}.{key}" if path else str(key), fields)
+                for key, item in value.items()
             }
         if isinstance(value, list):
             return [self.value(item, f"{path}[{index}]", fields) for index, item in enumerate(value)]
@@ -172,7 +175,7 @@ class Evaluation:
             raise ExpressionError(
                 f"includeWhen must give a bool, but {found.text!r} gives {_type_name(result)} {result!r}",
                 location=self._where(found),
-                hint="compare the value, e.g. ${schema.spec.x == \"on\"}",
+                hint='compare the value, e.g. ${schema.spec.x == "on"}',
                 rule="include-when-type",
             )
         return result
@@ -217,7 +220,9 @@ class Evaluation:
         known = self.context.known[access.root]
         shown = format_path(access.root, access.steps)
         if known.kind is RefKind.SELECTOR:
-            self._live(found, access, f"{shown} reads externalRef {access.root!r}, a selector over live objects")
+            self._live(
+                found, access, f"{shown} reads externalRef {access.root!r}, a selector over live objects"
+            )
         if known.kind is RefKind.EXTERNAL:
             if tuple(access.steps) not in EXTERNAL_KNOWN_PATHS:
                 self._live(
@@ -229,7 +234,9 @@ class Evaluation:
             return
         offset = 1 if known.kind is RefKind.COLLECTION else 0
         if len(access.steps) > offset and access.steps[offset] == "status":
-            self._live(found, access, f"{shown} reads the status of {access.root!r}, which only the cluster sets")
+            self._live(
+                found, access, f"{shown} reads the status of {access.root!r}, which only the cluster sets"
+            )
         if len(access.steps) <= offset and access.usage in (Usage.VALUE, Usage.PRESENCE):
             self._live(
                 found,
@@ -243,7 +250,7 @@ class Evaluation:
             self._live(
                 found,
                 access,
-                f"{absent} is not set by the template of {access.root!r}, so only the cluster would fill it in",
+                f"{absent} is not set by the template of {access.root!r}; only the cluster would fill it in",
             )
 
     def _check_schema(self, found: Field, access: Access) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 from kro_gen.expr import nodes as n
@@ -31,7 +31,7 @@ DYNAMIC = Dynamic.STEP
 Step = str | int | Dynamic
 
 
-class Usage(str, Enum):
+class Usage(StrEnum):
     """How the value read at the end of a path is used."""
 
     VALUE = "value"  # flows into the result
@@ -178,9 +178,9 @@ def _bind(
 
 
 def _literal_step(index: n.Node) -> Step:
-    if isinstance(index, n.Literal) and not isinstance(index.value, bool):
-        if isinstance(index.value, str | int):
-            return index.value
+    value = index.value if isinstance(index, n.Literal) else None
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return value
     return DYNAMIC
 
 
@@ -255,13 +255,16 @@ def missing_step(value: Any, steps: tuple[Step, ...]) -> int | None:
                 if missing is not None:
                     return position + 1 + missing
             return None
-        if isinstance(step, str) and isinstance(value, Mapping) and step in value:
-            value = value[step]
-        elif isinstance(step, int) and isinstance(value, list) and -len(value) <= step < len(value):
-            value = value[step]
-        else:
+        if not _has_step(value, step):
             return position
+        value = value[step]
     return None
+
+
+def _has_step(value: Any, step: str | int) -> bool:
+    if isinstance(step, str):
+        return isinstance(value, Mapping) and step in value
+    return isinstance(value, list) and -len(value) <= step < len(value)
 
 
 def walk_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:

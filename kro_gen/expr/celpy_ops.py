@@ -168,7 +168,7 @@ def to_int(value: Value) -> Value:
     """CEL ``int(x)``: strings are base-10 only, doubles truncate and must fit int64."""
     if isinstance(value, celtypes.StringType):
         if not _GO_INT.fullmatch(value):
-            return fail(f"cannot convert {value!r} to int")
+            return fail(f"cannot convert {str(value)!r} to int")
         number = int(value)
     elif isinstance(value, celtypes.DoubleType):
         if value != value or value in (float("inf"), float("-inf")):
@@ -182,7 +182,7 @@ def to_int(value: Value) -> Value:
 def to_double(value: Value) -> Value:
     """CEL ``double(x)``: strings must be plain Go float syntax."""
     if isinstance(value, celtypes.StringType) and not _GO_FLOAT.fullmatch(value):
-        return fail(f"cannot convert {value!r} to double")
+        return fail(f"cannot convert {str(value)!r} to double")
     return celtypes.DoubleType(value)
 
 

@@ -27,7 +27,7 @@ from kro_gen.expr.celpy_render import render_celpy
 from kro_gen.expr.kro_text import parse_field
 from kro_gen.expr.parser import parse_cel
 from kro_gen.expr.render import render_cel
-from kro_gen.expr.wrapper import Expr, to_node
+from kro_gen.expr.wrapper import Expr, has_expression, to_node
 
 _CACHE_SIZE = 4096
 
@@ -141,7 +141,7 @@ def evaluate(
     """Evaluate kro CEL (text without ``${}``, a node or an Expr) against ``activation``.
 
     Args:
-        expression: the expression.
+        expression: CEL text, a node, an :class:`Expr`, or an f-string built from Exprs.
         activation: variable name -> plain value (dicts, lists, str, int, float, bool, None).
         strict: refuse bytes and uint results (kro v0.9.3 crashes on them); False returns
             bytes as ``bytes`` and uint as ``int``.
@@ -153,7 +153,7 @@ def evaluate(
         PendingDataError: a missing key or index, which kro treats as "not ready yet".
         ExpressionError: anything else (unknown identifiers and functions, type errors...).
     """
-    if isinstance(expression, str):
+    if isinstance(expression, str) and not has_expression(expression):
         compiled = compile_cel(expression)
     else:
         node = to_node(expression)

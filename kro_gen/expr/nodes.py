@@ -8,7 +8,7 @@ they use :class:`kro_gen.expr.wrapper.Expr` and the :mod:`kro_gen.cel` helpers.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Protocol
 
 LiteralValue = str | int | float | bool | None
@@ -247,3 +247,26 @@ def free_identifiers(node: Node, bound: frozenset[str] = frozenset()) -> list[st
 
     visit(node, bound)
     return list(seen)
+
+
+def substitute(node: Node, name: str, replacement: Node) -> Node:
+    """``node`` with every ``Ident(name)`` replaced by ``replacement``.
+
+    There is no scoping: use it for names nothing else can bind (kro_gen.cel's placeholders).
+    """
+    if isinstance(node, Ident):
+        return replacement if node.name == name else node
+    changes = {
+        f.name: _substitute_value(getattr(node, f.name), name, replacement)
+        for f in fields(node)  # type: ignore[arg-type]
+        if f.compare
+    }
+    return replace(node, **changes)  # type: ignore[type-var]
+
+
+def _substitute_value(value: object, name: str, replacement: Node) -> object:
+    if isinstance(value, Node):
+        return substitute(value, name, replacement)
+    if isinstance(value, tuple):
+        return tuple(_substitute_value(item, name, replacement) for item in value)
+    return value

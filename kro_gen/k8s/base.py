@@ -121,7 +121,7 @@ class Site:
         cluster_scoped: bool = False,
     ) -> Resource:
         """The Resource for ``body`` (fields after ``metadata``) with metadata, ``extra`` and directives."""
-        from kro_gen.k8s.values import label_map, string_map
+        from kro_gen.k8s.values import as_string, label_map, string_map  # values imports this module
 
         metadata: dict[str, Any] = {"name": checked_name(self, self.name)}
         namespace = options.get("namespace")
@@ -133,8 +133,6 @@ class Site:
                     hint="drop namespace=; kro rejects metadata.namespace on cluster-scoped objects",
                     rule="cluster-scoped-namespace",
                 )
-            from kro_gen.k8s.values import as_string
-
             metadata["namespace"] = as_string(namespace, self, "namespace")
         labels = merged_labels(self, default_labels, options)
         if labels:

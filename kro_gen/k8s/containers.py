@@ -16,7 +16,17 @@ from kro_gen.expr.wrapper import Expr
 from kro_gen.graph.resource import Resource
 from kro_gen.k8s.base import Site
 from kro_gen.k8s.refs import name_of, volume_source
-from kro_gen.k8s.values import as_dict, as_int, as_items, as_port, as_string, check_keys, compact, string_list
+from kro_gen.k8s.values import (
+    as_dict,
+    as_int,
+    as_port,
+    as_string,
+    check_keys,
+    compact,
+    dicts_of,
+    items_of,
+    string_list,
+)
 
 
 # -- env ------------------------------------------------------------------------------------------
@@ -70,10 +80,9 @@ def env_list(value: object, site: Site, path: str = "env") -> object:
     if isinstance(value, Mapping):
         return [_env_entry(name, item, site, f"{path}.{name}") for name, item in value.items()]
     result = []
-    for index, entry in enumerate(as_items(value, site, path)):
-        where = f"{path}[{index}]"
-        entry = as_dict(entry, site, where)
-        check_keys(entry, ("name", "value", "valueFrom"), site, where, required=("name",))
+    for where, entry in dicts_of(
+        value, site, path, allowed=("name", "value", "valueFrom"), required=("name",)
+    ):
         if ("value" in entry) == ("valueFrom" in entry):
             raise site.error(where, f"{where} needs exactly one of value and valueFrom", rule="env")
         item = entry["value"] if "value" in entry else entry["valueFrom"]
@@ -112,8 +121,7 @@ def env_from_list(value: object, site: Site, path: str = "env_from") -> object:
     if isinstance(value, Expr):
         return value
     result: list[Any] = []
-    for index, item in enumerate(as_items(value, site, path)):
-        where = f"{path}[{index}]"
+    for where, item in items_of(value, site, path):
         if isinstance(item, Resource):
             source = volume_source(item)
             if source not in ("configMap", "secret"):
@@ -144,8 +152,7 @@ def container_ports(value: object, site: Site, path: str = "ports") -> object:
     if isinstance(value, Expr):
         return value
     result: list[Any] = []
-    for index, item in enumerate(as_items(value, site, path)):
-        where = f"{path}[{index}]"
+    for where, item in items_of(value, site, path):
         if isinstance(item, Mapping):
             check_keys(item, _CONTAINER_PORT_FIELDS, site, where, required=("containerPort",))
             port = dict(item)

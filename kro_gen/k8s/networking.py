@@ -9,15 +9,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
 from kro_gen.expr.wrapper import Expr, type_of
 from kro_gen.graph.resource import Resource
-from kro_gen.k8s.base import Common, Site, builder
+from kro_gen.k8s.base import Common, Site, builder, is_expression
 from kro_gen.k8s.refs import label_selector, name_of, selector_labels
-from kro_gen.k8s.values import as_dict, as_items, as_port, as_string, check_keys, choice, compact, dict_list
+from kro_gen.k8s.values import as_items, as_port, as_string, check_keys, choice, compact, dict_list, items_of
 
+_DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _SERVICE_PORT_FIELDS = ("name", "port", "targetPort", "protocol", "nodePort", "appProtocol")
 
 
@@ -28,8 +30,7 @@ def _service_ports(site: Site, value: object) -> object:
     if not items:
         raise site.error("ports", "a Service needs at least one port", rule="option-value")
     ports: list[dict[str, Any]] = []
-    for index, item in enumerate(items):
-        where = f"ports[{index}]"
+    for where, item in items_of(items, site, "ports"):
         if isinstance(item, Mapping):
             check_keys(item, _SERVICE_PORT_FIELDS, site, where, required=("port",))
             port = dict(item)
@@ -73,6 +74,13 @@ def Service(
     headless.
     """
     site = Site.of("Service", name, options)
+    if isinstance(name, str) and not is_expression(name) and (len(name) > 63 or not _DNS_1035.match(name)):
+        raise site.error(
+            "name",
+            f"{name!r} is not a valid Service name",
+            hint="Service names are DNS labels: lowercase letters, digits and '-', starting with a letter",
+            rule="object-name",
+        )
     spec = compact(
         type=None
         if type is None
@@ -104,8 +112,9 @@ def _tls(site: Site, tls: object, host: object) -> object:
             raise site.error(
                 "tls", "tls with a secret name needs host=", hint="or pass tls as a list of dicts"
             )
-        return [{"hosts": [as_string(host, site, "host")], "secretName": name_of(tls, site, "tls")}]
-    return [dict(as_dict(item, site, f"tls[{i}]")) for i, item in enumerate(as_items(tls, site, "tls"))]
+        secret = name_of(tls, site, "tls", kinds=("Secret", "ExternalSecret"))
+        return [{"hosts": [as_string(host, site, "host")], "secretName": secret}]
+    return dict_list(tls, site, "tls")
 
 
 @builder()

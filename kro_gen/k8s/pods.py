@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Required
 
+from kro_gen.expr.wrapper import Expr
 from kro_gen.k8s.base import Common, Site, is_expression, merge_into, merged_labels, same_value
 from kro_gen.k8s.containers import container_ports, env_from_list, env_list, probe, resource_requirements
 from kro_gen.k8s.refs import name_of, selector_labels
@@ -29,7 +30,7 @@ from kro_gen.k8s.volumes import mount_volumes
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
 
-# No ``from __future__ import annotations`` here: TypedDict must see ``Required`` to list ``image`` as required.
+# No ``from __future__ import annotations`` here: TypedDict must see ``Required`` (``image`` is required).
 class PodOptions(Common, total=False):
     """Options of every workload builder (besides :class:`~kro_gen.k8s.base.Common`).
 
@@ -160,6 +161,10 @@ def _container(site: Site, options: Mapping[str, Any], mounts: list[Any]) -> dic
 
     volume_mounts = optional("volume_mounts", _mount_dicts)
     if mounts:
+        if isinstance(volume_mounts, Expr):
+            raise site.error(
+                "volume_mounts", "volume_mounts is an expression, so config_map_mounts cannot add to it"
+            )
         volume_mounts = [*(volume_mounts or []), *mounts]  # type: ignore[misc]
     policy = options.get("image_pull_policy")
     container = compact(
@@ -178,12 +183,16 @@ def _container(site: Site, options: Mapping[str, Any], mounts: list[Any]) -> dic
         readinessProbe=optional("readiness_probe", probe),
         startupProbe=optional("startup_probe", probe),
         volumeMounts=volume_mounts,
-        securityContext=optional("security_context", as_dict),
+        securityContext=optional("security_context", _dict_or_expression),
     )
     extra = options.get("container_fields")
     if extra is not None:
         merge_into(container, as_dict(extra, site, "container_fields"), site, "container_fields")
     return container
+
+
+def _dict_or_expression(value: object, site: Site, path: str) -> object:
+    return value if isinstance(value, Expr) else dict(as_dict(value, site, path))
 
 
 def _mount_dicts(value: object, site: Site, path: str) -> object:

@@ -17,7 +17,16 @@ from kro_gen.expr.wrapper import Expr
 from kro_gen.graph.resource import Resource
 from kro_gen.k8s.base import Common, Site, builder
 from kro_gen.k8s.refs import name_of, name_ref
-from kro_gen.k8s.values import as_bool, as_dict, as_items, check_keys, choice, compact, string_list
+from kro_gen.k8s.values import (
+    as_bool,
+    as_dict,
+    check_keys,
+    choice,
+    compact,
+    dicts_of,
+    items_of,
+    string_list,
+)
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 _RULE_FIELDS = ("apiGroups", "resources", "verbs", "resourceNames", "nonResourceURLs")
@@ -49,13 +58,10 @@ def policy_rule(
 def _rules(site: Site, value: object) -> object:
     if isinstance(value, Expr):
         return value
-    result = []
-    for index, item in enumerate(as_items(value, site, "rules")):
-        where = f"rules[{index}]"
-        rule = as_dict(item, site, where)
-        check_keys(rule, _RULE_FIELDS, site, where, required=("verbs",))
-        result.append({key: string_list(v, site, f"{where}.{key}") for key, v in rule.items()})
-    return result
+    return [
+        {key: string_list(v, site, f"{where}.{key}") for key, v in rule.items()}
+        for where, rule in dicts_of(value, site, "rules", allowed=_RULE_FIELDS, required=("verbs",))
+    ]
 
 
 @builder()
@@ -69,8 +75,8 @@ def ServiceAccount(
     """A ``v1`` ServiceAccount; ``image_pull_secrets`` are Secret names or Secret resources."""
     site = Site.of("ServiceAccount", name, options)
     pull = [
-        {"name": name_of(s, site, f"image_pull_secrets[{i}]", kinds=("Secret", "ExternalSecret"))}
-        for i, s in enumerate(as_items(image_pull_secrets, site, "image_pull_secrets"))
+        {"name": name_of(s, site, where, kinds=("Secret", "ExternalSecret"))}
+        for where, s in items_of(image_pull_secrets, site, "image_pull_secrets")
     ]
     body = compact(
         automountServiceAccountToken=None
@@ -122,8 +128,7 @@ def _subjects(site: Site, value: object, *, namespaced: bool) -> object:
     if isinstance(value, Expr):
         return value
     result = []
-    for index, item in enumerate(as_items(value, site, "subjects")):
-        where = f"subjects[{index}]"
+    for where, item in items_of(value, site, "subjects"):
         if isinstance(item, Resource):
             if item.kind != "ServiceAccount":
                 raise site.error(

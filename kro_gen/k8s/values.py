@@ -10,7 +10,7 @@ something else). Every failure is an error naming the builder, resource and opti
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from kro_gen.expr.wrapper import Expr, type_of
@@ -198,22 +198,40 @@ def string_list(value: object, site: Site, path: str) -> object:
             hint=f"split it: {path}=[{', '.join(repr(part) for part in value.split())}]",
             rule="option-shape",
         )
-    return [as_string(item, site, f"{path}[{i}]") for i, item in enumerate(as_items(value, site, path))]
+    return [as_string(item, site, where) for where, item in items_of(value, site, path)]
+
+
+def items_of(value: object, site: Site, path: str) -> Iterator[tuple[str, Any]]:
+    """``(path[i], item)`` for each item of a list option."""
+    for index, item in enumerate(as_items(value, site, path)):
+        yield f"{path}[{index}]", item
+
+
+def dicts_of(
+    value: object,
+    site: Site,
+    path: str,
+    *,
+    allowed: Iterable[str] | None = None,
+    required: Iterable[str] = (),
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(path[i], dict)`` for each item of a list of Kubernetes dicts, their keys checked."""
+    for where, item in items_of(value, site, path):
+        entry = as_dict(item, site, where)
+        if allowed is not None:
+            check_keys(entry, allowed, site, where, required=required)
+        else:
+            missing = [key for key in required if key not in entry]
+            if missing:
+                raise site.error(where, f"{where} needs the field {missing[0]!r}", rule="option-shape")
+        yield where, dict(entry)
 
 
 def dict_list(value: object, site: Site, path: str, *, required: tuple[str, ...] = ()) -> object:
     """A list of Kubernetes dicts that each need the ``required`` fields; an expression passes."""
     if isinstance(value, Expr):
         return value
-    result = []
-    for index, item in enumerate(as_items(value, site, path)):
-        where = f"{path}[{index}]"
-        entry = as_dict(item, site, where)
-        missing = [key for key in required if key not in entry]
-        if missing:
-            raise site.error(where, f"{where} needs the field {missing[0]!r}", rule="option-shape")
-        result.append(dict(entry))
-    return result
+    return [entry for _, entry in dicts_of(value, site, path, required=required)]
 
 
 def compact(**fields: object) -> dict[str, Any]:

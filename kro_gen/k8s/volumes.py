@@ -13,7 +13,7 @@ from typing import Any, Literal
 from kro_gen.graph.resource import Resource
 from kro_gen.k8s.base import Site, is_expression, same_value
 from kro_gen.k8s.refs import name_of, volume_source
-from kro_gen.k8s.values import as_bool, as_items, as_string, compact, dns_label
+from kro_gen.k8s.values import as_bool, as_string, compact, dns_label, items_of
 
 SourceKind = Literal["configMap", "secret", "persistentVolumeClaim"]
 
@@ -103,8 +103,7 @@ def mount_volumes(value: object, site: Site, path: str = "config_map_mounts") ->
     """The pod volumes and container volumeMounts for a list of :class:`Mount`."""
     volumes: dict[str, dict[str, Any]] = {}
     mounts: list[Any] = []
-    for index, item in enumerate(as_items(value, site, path)):
-        where = f"{path}[{index}]"
+    for where, item in items_of(value, site, path):
         if not isinstance(item, Mount):
             raise site.error(
                 where,

@@ -16,7 +16,7 @@ from kro_gen.graph.resource import Resource
 from kro_gen.k8s.base import Site, builder
 from kro_gen.k8s.pods import PodOptions, pod_template
 from kro_gen.k8s.refs import name_of
-from kro_gen.k8s.values import as_bool, as_dict, as_int, as_items, as_string, check_keys, choice, compact
+from kro_gen.k8s.values import as_bool, as_dict, as_int, as_string, choice, compact, dicts_of
 
 
 class JobOptions(PodOptions, total=False):
@@ -143,12 +143,8 @@ def _claim_templates(site: Site, value: object) -> object:
     if isinstance(value, Expr):
         return value
     result = []
-    for index, item in enumerate(as_items(value, site, "volume_claim_templates")):
-        where = f"volume_claim_templates[{index}]"
-        entry = as_dict(item, site, where)
-        check_keys(
-            entry, ("apiVersion", "kind", "metadata", "spec"), site, where, required=("metadata", "spec")
-        )
+    fields = ("apiVersion", "kind", "metadata", "spec")
+    for where, entry in dicts_of(value, site, "volume_claim_templates", allowed=fields, required=fields[2:]):
         if "name" not in as_dict(entry["metadata"], site, f"{where}.metadata"):
             raise site.error(f"{where}.metadata", f"{where} needs metadata.name", rule="option-shape")
         result.append(dict(entry))

@@ -29,7 +29,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from kro_gen.errors import ConfigError, Location
 
@@ -68,20 +68,11 @@ class Environment(BaseModel):
     namespace: str = ""
     mode: Mode = "kro"
 
-    @field_validator("name")
+    @field_validator("name", "cluster", "namespace")
     @classmethod
-    def _name(cls, value: str) -> str:
-        return _dns_label(value, "environment name")
-
-    @field_validator("cluster")
-    @classmethod
-    def _cluster(cls, value: str) -> str:
-        return _dns_label(value, "cluster") if value else value
-
-    @field_validator("namespace")
-    @classmethod
-    def _namespace(cls, value: str) -> str:
-        return _dns_label(value, "namespace") if value else value
+    def _labels(cls, value: str, info: ValidationInfo) -> str:
+        what = "environment name" if info.field_name == "name" else str(info.field_name)
+        return _dns_label(value, what)
 
     @model_validator(mode="before")
     @classmethod
@@ -108,15 +99,10 @@ class ProjectConfig(BaseModel):
     crds: tuple[str, ...] = ()
     kubernetes_version: str | None = None
 
-    @field_validator("definitions")
+    @field_validator("definitions", "output")
     @classmethod
-    def _definitions(cls, value: str) -> str:
-        return _relative_path(value, "definitions")
-
-    @field_validator("output")
-    @classmethod
-    def _output(cls, value: str) -> str:
-        return _relative_path(value, "output")
+    def _folders(cls, value: str, info: ValidationInfo) -> str:
+        return _relative_path(value, str(info.field_name))
 
     @field_validator("revision")
     @classmethod

@@ -8,6 +8,7 @@ import pytest
 
 from kro_gen import k8s
 from kro_gen.errors import DefinitionError
+from kro_gen.expr import nodes as n
 from kro_gen.expr.wrapper import Expr
 
 from .support import container, named, pod_spec
@@ -221,3 +222,15 @@ def test_resource_quantities_are_checked_and_floats_become_strings() -> None:
     assert error.value.location.path == "resources.requests.memory"
     with pytest.raises(DefinitionError):
         k8s.Deployment("web", image="web:1", resources={"request": {"cpu": 1}})
+
+
+def test_whole_lists_and_dicts_may_be_expressions_but_generated_items_cannot_join_them() -> None:
+    spec = Expr(n.Ident("schema")).spec
+    web = k8s.Deployment("web", image="web:1", env=spec.env, security_context=spec.securityContext)
+    assert container(web)["env"] == "${schema.spec.env}"
+    assert container(web)["securityContext"] == "${schema.spec.securityContext}"
+    with pytest.raises(DefinitionError) as error:
+        k8s.Deployment(
+            "web", image="web:1", volume_mounts=spec.mounts, config_map_mounts=[k8s.mount("cfg", "/etc/cfg")]
+        )
+    assert error.value.location.path == "volume_mounts"

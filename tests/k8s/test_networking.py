@@ -43,6 +43,13 @@ def test_several_numbered_ports_get_names_kubernetes_requires() -> None:
     assert error.value.location.path == "ports[0]"
 
 
+def test_a_service_name_must_be_a_dns_label() -> None:
+    for name in ("api.v1", "1-api"):  # valid for a Deployment, rejected for a Service
+        with pytest.raises(DefinitionError) as error:
+            k8s.Service(name, selector={"app": "api"}, ports=[80])
+        assert error.value.rule == "object-name"
+
+
 @pytest.mark.parametrize(
     ("options", "path"),
     [

@@ -135,7 +135,7 @@ def test_replicas_none_leaves_the_field_out_for_an_autoscaler() -> None:
 
 def test_an_unknown_option_names_builder_resource_option_and_the_likely_one() -> None:
     with pytest.raises(DefinitionError) as error:
-        k8s.Deployment("api-gateway", image="nginx:alpine", configMaps=[{"name": "gateway-config"}])
+        k8s.Deployment("api-gateway", image="nginx:alpine", configMaps=[{"name": "gateway-config"}])  # type: ignore[call-arg]
     message = str(error.value)
     assert error.value.rule == "unknown-option"
     assert "Deployment 'api-gateway'" in message
@@ -149,7 +149,7 @@ def test_a_missing_image_and_extra_positional_arguments_are_definition_errors() 
     assert missing.value.rule == "missing-option"
     assert "image" in str(missing.value)
     with pytest.raises(DefinitionError) as positional:
-        k8s.Deployment("web", "web:1")  # type: ignore[misc]
+        k8s.Deployment("web", "web:1")  # type: ignore[call-arg]
     assert positional.value.rule == "builder-call"
 
 

@@ -1,0 +1,201 @@
+"""``kro-gen validate``: YAML reading (lines, YAML 1.1, duplicates, syntax) and dispatch by object."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from kro_gen.check import check_files
+from kro_gen.check.files import load_stream, yaml_files
+
+RGD = textwrap.dedent(
+    """\
+    apiVersion: kro.run/v1alpha1
+    kind: ResourceGraphDefinition
+    metadata:
+      name: webapps.example.com
+    spec:
+      schema:
+        apiVersion: v1alpha1
+        kind: WebApp
+        group: example.com
+        scope: Namespaced
+        spec:
+          name: string | required=true
+          replicas: integer | default=1
+      resources:
+        - id: config
+          template:
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: ${schema.spec.name}
+    """
+)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_load_stream_reads_yaml_1_1_like_kubernetes() -> None:
+    [document], problems = load_stream("a: yes\nb: 0777\nc: 2026-01-01\nd: '1'\n")
+    assert problems == []
+    assert document.body == {"a": True, "b": 511, "c": "2026-01-01", "d": "1"}
+
+
+def test_load_stream_records_lines_and_skips_empty_documents() -> None:
+    documents, _ = load_stream("---\n---\na:\n  b:\n    - x\n    - y: 1\n")
+    [document] = documents
+    assert document.line == 3
+    assert document.line_of(("a", "b", 1, "y")) == 6
+    assert document.line_of(("a", "b", 1, "missing", "deeper")) == 6
+    assert document.line_of(("nothing",)) == 3
+
+
+def test_duplicate_keys_are_problems_with_both_lines() -> None:
+    [document], [problem] = load_stream("a:\n  x: 1\n  x: 2\nb: 3\n")
+    assert (problem.rule, problem.line, problem.path) == ("yaml-duplicate-key", 3, "a.x")
+    assert "first on line 2" in problem.message
+    assert document.body == {"a": {"x": 1}, "b": 3}
+
+
+def test_syntax_errors_keep_earlier_documents() -> None:
+    documents, [problem] = load_stream("a: 1\n---\nb: [1, 2\nc: 3\n")
+    assert [d.body for d in documents] == [{"a": 1}]
+    assert problem.rule == "yaml-syntax" and problem.line >= 3
+
+
+def test_merge_keys_and_anchors() -> None:
+    [document], _ = load_stream("base: &b {x: 1, z: 2}\nother:\n  <<: *b\n  z: 3\n")
+    assert document.body["other"] == {"z": 3, "x": 1}
+
+
+def test_keys_become_strings_as_in_kubernetes_json() -> None:
+    [document], _ = load_stream("on: 1\n3: 2\n~: 3\n")
+    assert document.body == {"true": 1, "3": 2, "null": 3}
+
+
+def test_yaml_files_recurse_skip_hidden_and_report_missing(tmp_path: Path) -> None:
+    write(tmp_path, "b.yaml", "a: 1")
+    write(tmp_path, "sub/a.yml", "a: 1")
+    write(tmp_path, ".git/x.yaml", "a: 1")
+    write(tmp_path, "notes.txt", "a: 1")
+    files, problems = yaml_files([tmp_path, tmp_path / "b.yaml", tmp_path / "nope.yaml"])
+    assert files == [str(tmp_path / "b.yaml"), str(tmp_path / "sub/a.yml")]
+    assert [p.rule for p in problems] == ["file-not-found"]
+
+
+def test_findings_carry_file_and_line(tmp_path: Path) -> None:
+    text = RGD.replace("- id: config", "- id: web-config")
+    path = write(tmp_path, "rgd.yaml", text)
+    [found] = [f for f in check_files([path]) if f.rule == "resource-id-format"]
+    assert found.location.file == f"{path}:15"
+    assert found.location.resource == "web-config"
+
+
+def test_instances_are_checked_against_rgds_from_any_given_file(tmp_path: Path) -> None:
+    write(tmp_path, "rgds/webapp.yaml", RGD)
+    write(
+        tmp_path,
+        "instances/shop.yaml",
+        """\
+        apiVersion: example.com/v1alpha1
+        kind: WebApp
+        metadata: {name: shop, namespace: team-a}
+        spec:
+          replicas: "2"
+        """,
+    )
+    found = {(f.rule, f.location.file, f.location.path) for f in check_files([tmp_path])}
+    shop = str(tmp_path / "instances/shop.yaml")
+    assert ("instance-required", f"{shop}:4", "spec.name") in found
+    assert ("instance-type", f"{shop}:5", "spec.replicas") in found
+
+
+def test_instance_with_only_the_version_is_matched_by_kind(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "all.yaml",
+        RGD + "---\napiVersion: v1alpha1\nkind: WebApp\nmetadata: {name: a}\nspec: {name: a}\n",
+    )
+    assert "instance-api-version" in {f.rule for f in check_files([path])}
+
+
+def test_list_objects_are_expanded(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "list.yaml",
+        """\
+        apiVersion: v1
+        kind: List
+        items:
+          - apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: ok}
+            data: {a: "1"}
+          - apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: bad}
+            data: {a: 1}
+        """,
+    )
+    [found] = check_files([path])
+    assert found.location.path == "items[1].data.a"
+    assert found.location.file == f"{path}:11"
+
+
+def test_crds_in_the_files_are_registered_for_templates(tmp_path: Path) -> None:
+    crd = """\
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: widgets.example.com}
+        spec:
+          group: example.com
+          names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+          scope: Namespaced
+          versions:
+            - name: v1
+              served: true
+              storage: true
+              schema:
+                openAPIV3Schema:
+                  type: object
+                  properties:
+                    spec:
+                      type: object
+                      properties:
+                        size: {type: integer}
+        """
+    widget = RGD.replace(
+        "apiVersion: v1\n        kind: ConfigMap", "apiVersion: example.com/v1\n        kind: Widget"
+    )
+    widget += "        spec:\n          size: big\n"
+    write(tmp_path, "crd.yaml", crd)
+    write(tmp_path, "rgd.yaml", widget)
+    rules = {f.rule for f in check_files([tmp_path])}
+    assert "unknown-kind" not in rules
+    assert any("size" in (f.location.path or "") for f in check_files([tmp_path]))
+
+
+def test_two_rgds_generating_one_crd_conflict(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", RGD)
+    write(tmp_path, "b.yaml", RGD.replace("name: webapps.example.com", "name: other"))
+    [found] = [f for f in check_files([tmp_path]) if f.rule == "rgd-kind-conflict"]
+    assert found.location.file == f"{tmp_path / 'b.yaml'}:8"
+    assert f"{tmp_path / 'a.yaml'}:8" in found.message
+
+
+def test_documents_that_are_not_objects(tmp_path: Path) -> None:
+    path = write(tmp_path, "x.yaml", "- a\n- b\n")
+    assert [f.rule for f in check_files([path])] == ["yaml-not-object"]
+
+
+def test_kustomize_build_files_are_not_objects(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+    )
+    assert check_files([path]) == []
