@@ -12,7 +12,7 @@ Python literals are quoted for you; raw CEL text only goes in through :func:`raw
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from kro_gen.errors import ExpressionError
@@ -302,9 +302,15 @@ def exists(collection: object, predicate: Callable[[Expr], object]) -> Expr:
     return _comprehension("exists", collection, predicate, "bool")
 
 
-def map_of(entries: dict[object, object]) -> Expr:
-    """A map literal whose keys may be expressions (kro does not evaluate ``${}`` in YAML keys)."""
-    return Expr(n.MapLit(tuple((to_node(k), to_node(v)) for k, v in entries.items())), "map")
+def map_of(entries: Mapping[object, object] | Iterable[tuple[object, object]]) -> Expr:
+    """A map literal whose keys may be expressions (kro does not evaluate ``${}`` in YAML keys).
+
+    An :class:`Expr` cannot be a dict key (it is unhashable: ``==`` builds an expression), so give
+    expression keys as pairs: ``cel.map_of([(schema.spec.name, "owner")])``; f-string keys also
+    work in a dict: ``cel.map_of({f"{schema.spec.name}-app": "x"})``.
+    """
+    pairs = entries.items() if isinstance(entries, Mapping) else entries
+    return Expr(n.MapLit(tuple((to_node(k), to_node(v)) for k, v in pairs)), "map")
 
 
 #: ``each``: the item inside a collection's ``ready_when``.

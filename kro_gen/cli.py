@@ -61,6 +61,7 @@ class _State:
         self._config: ProjectConfig | None = None
 
     def config(self) -> ProjectConfig:
+        """The project's ``[tool.kro-gen]`` configuration (loaded on first use)."""
         if self._config is None:
             from kro_gen.project.config import load_config
 

@@ -125,7 +125,7 @@ def _check_identifiers(view: RgdView, site: Site) -> list[Finding]:
         problem = _scope_problem(view, site, name)
         if problem is not None:
             found.append(problem)
-        elif name not in ("math", "sets"):  # disabled extensions are reported by the function rules
+        else:
             found.append(
                 finding(
                     "unknown-identifier",

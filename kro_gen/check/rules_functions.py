@@ -15,7 +15,8 @@ from kro_gen.errors import Location
 from kro_gen.expr import catalog as cat
 from kro_gen.expr import nodes as n
 
-#: Namespaces of CEL extensions kro v0.9.3 does not enable (whatever the parser made of the call).
+#: Namespaces of CEL extensions kro v0.9.3 does not enable: every call into them is rejected, even
+#: one the catalog does not list.
 DISABLED_NAMESPACES = frozenset({"math", "sets", "proto"})
 
 
@@ -59,8 +60,6 @@ def _check_method(view: RgdView, site: Site, method: n.Method) -> list[Finding]:
     target = method.target
     if isinstance(target, n.Ident):
         dotted = f"{target.name}.{method.function}"
-        if target.name in DISABLED_NAMESPACES:
-            return [_disabled(dotted, here)]
         if target.name == "runtime":
             return []  # the runtime identifier itself is checked by the scope rules
         if cat.status(dotted, method=False) != cat.UNKNOWN:

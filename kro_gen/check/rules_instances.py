@@ -61,13 +61,13 @@ class _InstanceChecker:
         self.schema = schema
         self.location = location
         self.found: list[Finding] = []
-        self.graph = location.graph
+        self.children: dict[tuple[str, ...], dict[str, Any]] = {}
 
     def at(self, path: Path) -> Location:
         """The location of an instance field."""
         return Location(
             file=self.location.file,
-            graph=self.graph,
+            graph=self.location.graph,
             environment=self.location.environment,
             path=format_path(path) or None,
         )
@@ -146,6 +146,9 @@ class _InstanceChecker:
 
         spec_schema = self.schema.get("spec")
         parsed = parse_simple_schema(spec_schema if spec_schema is not None else {}, self.schema.get("types"))
+        for field_path, field in parsed.fields.items():
+            if field_path[-1] not in ("[]", "{}"):
+                self.children.setdefault(field_path[:-1], {})[field_path[-1]] = field
         spec = self.instance.get("spec")
         if spec is None:
             spec = {}
@@ -162,9 +165,7 @@ class _InstanceChecker:
     def _struct(
         self, value: Mapping[str, Any], schema_path: tuple[str, ...], path: Path, parsed: Any
     ) -> None:
-        children = {
-            p[-1]: f for p, f in parsed.fields.items() if p[:-1] == schema_path and p[-1] not in ("[]", "{}")
-        }
+        children = self.children.get(schema_path, {})
         for key, item in value.items():
             field = children.get(str(key))
             if field is None:

@@ -200,7 +200,8 @@ def _external(
         return Known(RefKind.SELECTOR, None)
     known_metadata = {"name": metadata.get("name")}
     target_namespace = metadata.get("namespace") or None
-    if target_namespace is None and is_namespaced(str(declared.get("apiVersion")), str(declared.get("kind"))):
+    scoped = is_namespaced(str(declared.get("apiVersion")), str(declared.get("kind")))
+    if target_namespace is None and scoped is not False:  # kro: a by-name ref defaults to the instance's
         target_namespace = namespace
     if target_namespace is not None:
         known_metadata["namespace"] = target_namespace

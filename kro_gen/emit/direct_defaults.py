@@ -81,10 +81,8 @@ class _Defaulter:
             child = self.fields[(*path, name)]
             current = value.get(name)
             if current is None:
-                if child.default is not self.missing:
+                if child.default is not self.missing:  # incl. the derived `default: {}` of objects
                     current = copy.deepcopy(child.default)
-                elif child.kind == "struct" and child.has_default:
-                    current = {}
                 elif child.required:
                     self.problems.append(f"{text}.{name}: required, but not set")
                     continue

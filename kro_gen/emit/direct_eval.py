@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, NoReturn
 
 from kro_gen.emit.direct_refs import (
     Access,
@@ -199,11 +199,13 @@ class Evaluation:
         roots = ["schema", *self.context.known]
         for access in accesses(node, roots, usage=usage, aliases=self.aliases):
             self._check(found, access)
+        # only what the expression uses: converting the whole activation dominates the cost
+        used = {name: self.activation[name] for name in n.free_identifiers(node) if name in self.activation}
         try:
-            return evaluate(node, self.activation)
+            return evaluate(node, used)
         except KroGenError as error:
             raise type(error)(
-                f"cannot evaluate {found.text!r}: {error.message}",
+                f"in {found.text!r}: {error.message}",
                 location=self._where(found),
                 hint=error.hint,
                 rule=error.rule,
@@ -231,8 +233,18 @@ class Evaluation:
                     f"{shown} reads externalRef {access.root!r}, whose content exists only in the cluster "
                     "(direct mode knows only its apiVersion, kind, metadata.name and metadata.namespace)",
                 )
-            return
-        offset = 1 if known.kind is RefKind.COLLECTION else 0
+            why = f"externalRef {access.root!r} does not declare it"
+        else:
+            self._check_managed(found, access, known.kind)
+            why = f"the template of {access.root!r} does not set it"
+        missing = missing_step(known.value, access.required_steps())
+        if missing is not None:
+            absent = format_path(access.root, access.steps[: missing + 1])
+            self._live(found, access, f"{absent} is only known in the cluster: {why}")
+
+    def _check_managed(self, found: Field, access: Access, kind: RefKind) -> None:
+        shown = format_path(access.root, access.steps)
+        offset = 1 if kind is RefKind.COLLECTION else 0
         if len(access.steps) > offset and access.steps[offset] == "status":
             self._live(
                 found, access, f"{shown} reads the status of {access.root!r}, which only the cluster sets"
@@ -243,14 +255,6 @@ class Evaluation:
                 access,
                 f"{shown} uses the whole object {access.root!r}; in kro it holds fields only the cluster "
                 "sets (status, uid, defaults)",
-            )
-        missing = missing_step(known.value, access.required_steps())
-        if missing is not None:
-            absent = format_path(access.root, access.steps[: missing + 1])
-            self._live(
-                found,
-                access,
-                f"{absent} is not set by the template of {access.root!r}; only the cluster would fill it in",
             )
 
     def _check_schema(self, found: Field, access: Access) -> None:
@@ -276,7 +280,7 @@ class Evaluation:
             )
         self._live(found, access, f"{absent} is not part of the instance")
 
-    def _live(self, found: Field, access: Access, reason: str) -> None:
+    def _live(self, found: Field, access: Access, reason: str) -> NoReturn:
         raise DefinitionError(
             f"direct mode cannot evaluate {found.text!r}: {reason} (in ${{{_cel(access.node)}}})",
             location=self._where(found),

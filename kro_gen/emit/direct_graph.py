@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kro_gen.emit.direct_eval import Context, Field, parse_fields
-from kro_gen.emit.direct_refs import identifiers
 from kro_gen.errors import DefinitionError, Location
+from kro_gen.expr.nodes import free_identifiers
 from kro_gen.graph.dag import find_cycle
 
 
@@ -133,7 +133,7 @@ def _edges(resource: ParsedResource, resources: Mapping[str, ParsedResource], co
     edges: dict[str, None] = {}
     for found in resource.expression_fields():
         allowed = {"schema", *iterators} if found.path.startswith("template") else {"schema"}
-        names = [name for node in found.expressions() for name in identifiers(node)]
+        names = [name for node in found.expressions() for name in free_identifiers(node)]
         for name in names:
             where = context.location(resource.id, found.path)
             if name == resource.id:

@@ -213,33 +213,6 @@ def path_of(node: n.Node, roots: Collection[str]) -> PathAlias | None:
     return None if chain is None else (chain.root, chain.steps)
 
 
-def identifiers(node: n.Node) -> list[str]:
-    """Free identifiers of ``node`` (comprehension and ``cel.bind`` variables excluded), first use first."""
-    seen: dict[str, None] = {}
-
-    def visit(current: n.Node, bound: frozenset[str]) -> None:
-        if isinstance(current, n.Ident):
-            if current.name not in bound:
-                seen.setdefault(current.name, None)
-            return
-        if isinstance(current, n.Call) and current.function == "cel.bind" and _is_bind(current.args):
-            variable, init, body = current.args
-            assert isinstance(variable, n.Ident)
-            visit(init, bound)
-            visit(body, bound | {variable.name})
-            return
-        if isinstance(current, n.Comprehension):
-            visit(current.target, bound)
-            for body in current.body:
-                visit(body, bound | frozenset(current.variables))
-            return
-        for child in current.children():
-            visit(child, bound)
-
-    visit(node, frozenset())
-    return list(seen)
-
-
 def missing_step(value: Any, steps: tuple[Step, ...]) -> int | None:
     """Index of the first step of ``steps`` that ``value`` does not have, or None if all exist.
 

@@ -319,12 +319,15 @@ def check_functions(node: n.Node) -> None:
                 raise ExpressionError(
                     f"{call} is not how kro calls {name}", hint=f"write it as {right}", rule="cel-function"
                 )
+            dotted = sorted(g for g in GLOBAL_FUNCTIONS if g.endswith("." + name))
             guess = suggest(name, method=method)
-            raise ExpressionError(
-                f"kro v0.9.3 uses unknown functions: [{name}]",
-                hint=f"did you mean {describe_call(guess, method)}?" if guess else "see KRO-RULES §4.3",
-                rule="cel-function",
-            )
+            if dotted:
+                hint = f"it is a global function: {dotted[0]}(...)"
+            elif guess:
+                hint = f"did you mean {describe_call(guess, method)}?"
+            else:
+                hint = "see KRO-RULES §4.3 for the functions kro enables"
+            raise ExpressionError(f"kro v0.9.3 uses unknown functions: [{name}]", hint=hint, rule="cel-function")
         entry = lookup(name, method=method)
         note = entry.note if entry else ""
         raise ExpressionError(f"{call} is not available: {note}", rule="cel-function")

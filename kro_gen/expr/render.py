@@ -237,7 +237,7 @@ def field_value(value: Any) -> Any:
             if isinstance(key, Expr | n.Node) or dynamic_text:
                 raise ExpressionError(
                     "a map key cannot be an expression: kro does not evaluate ${} in keys",
-                    hint="make the whole map one expression, e.g. cel.map_of({key: value})",
+                    hint="make the whole map one expression, e.g. cel.map_of([(key, value)])",
                 )
             result[key] = field_value(item)
         return result

@@ -42,6 +42,7 @@ def test_known_functions_pass(text: str) -> None:
         ("${schema.spec.name.toUpperCase()}", "unknown-function"),
         ("${string(math.greatest(1, 2))}", "disabled-function"),
         ("${string(sets.contains([1], [1]))}", "disabled-function"),
+        ("${string(math.cube(2))}", "disabled-function"),
         ("${schema.spec.a.deepMerge(schema.spec.b)}", "disabled-function"),
         ("${omit()}", "omit-gated"),
         ("${hash.fnv64a(schema.spec.name)}", "bytes-expression"),

@@ -9,7 +9,6 @@ from kro_gen.emit.direct_refs import (
     Usage,
     accesses,
     format_path,
-    identifiers,
     missing_step,
     path_of,
     walk_strings,
@@ -94,11 +93,6 @@ def test_required_steps_stop_at_optional_access_and_at_the_has_test(
 ) -> None:
     (access,) = accesses(parse_cel(text), ROOTS)
     assert access.required_steps() == required
-
-
-def test_identifiers_exclude_bound_variables() -> None:
-    node = parse_cel("cel.bind(x, deployment.spec, x.a) + services.map(s, s.b + region)")
-    assert identifiers(node) == ["deployment", "services", "region"]
 
 
 def test_path_of_only_accepts_pure_chains() -> None:
