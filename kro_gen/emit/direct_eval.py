@@ -171,26 +171,18 @@ class Evaluation:
     def condition(self, found: Field) -> bool:
         """An ``includeWhen`` entry: a standalone expression giving a bool."""
         result = self.field(found)
-        if not isinstance(result, bool):
-            raise ExpressionError(
-                f"includeWhen must give a bool, but {found.text!r} gives {_type_name(result)} {result!r}",
-                location=self._where(found),
-                hint='compare the value, e.g. ${schema.spec.x == "on"}',
-                rule="include-when-type",
-            )
-        return result
+        self._expect(
+            found, result, bool, "includeWhen must give a bool", 'compare, e.g. ${schema.spec.x == "on"}'
+        )
+        return bool(result)
 
     def items(self, found: Field, usage: Usage) -> list[Any]:
         """A ``forEach`` dimension: a standalone expression giving a list."""
         result = self.field(found, usage)
-        if not isinstance(result, list):
-            raise ExpressionError(
-                f"forEach must give a list, but {found.text!r} gives {_type_name(result)} {result!r}",
-                location=self._where(found),
-                hint="iterate over a list field of the spec, or use lists.range(n)",
-                rule="for-each-type",
-            )
-        return result
+        self._expect(
+            found, result, list, "forEach must give a list", "iterate a list field, or lists.range(n)"
+        )
+        return list(result)
 
     # -- evaluation ----------------------------------------------------------------------------
     def _evaluate(self, found: Field, node: n.Node, usage: Usage) -> Any:
@@ -210,6 +202,15 @@ class Evaluation:
                 hint=error.hint,
                 rule=error.rule,
             ) from None
+
+    def _expect(self, found: Field, result: Any, expected: type, what: str, hint: str) -> None:
+        if not isinstance(result, expected):
+            raise ExpressionError(
+                f"{what}, but {found.text!r} gives {_type_name(result)} {result!r}",
+                location=self._where(found),
+                hint=hint,
+                rule="include-when-type" if expected is bool else "for-each-type",
+            )
 
     def _where(self, found: Field) -> Location:
         return self.context.location(self.resource, found.path)
@@ -281,8 +282,10 @@ class Evaluation:
         self._live(found, access, f"{absent} is not part of the instance")
 
     def _live(self, found: Field, access: Access, reason: str) -> NoReturn:
+        part = "${" + _cel(access.node) + "}"
+        inside = "" if part == found.text else f" (in {part})"
         raise DefinitionError(
-            f"direct mode cannot evaluate {found.text!r}: {reason} (in ${{{_cel(access.node)}}})",
+            f"direct mode cannot evaluate {found.text!r}: {reason}{inside}",
             location=self._where(found),
             hint=LIVE_HINT,
             rule="direct-live-reference",

@@ -327,7 +327,9 @@ def check_functions(node: n.Node) -> None:
                 hint = f"did you mean {describe_call(guess, method)}?"
             else:
                 hint = "see KRO-RULES §4.3 for the functions kro enables"
-            raise ExpressionError(f"kro v0.9.3 uses unknown functions: [{name}]", hint=hint, rule="cel-function")
+            raise ExpressionError(
+                f"kro v0.9.3 uses unknown functions: [{name}]", hint=hint, rule="cel-function"
+            )
         entry = lookup(name, method=method)
         note = entry.note if entry else ""
         raise ExpressionError(f"{call} is not available: {note}", rule="cel-function")

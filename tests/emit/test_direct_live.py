@@ -80,13 +80,19 @@ def test_an_external_ref_name_may_be_an_expression() -> None:
 
 
 def test_an_external_ref_of_an_unknown_kind_defaults_to_the_instance_namespace() -> None:
-    ref = {"id": "db", "externalRef": {"apiVersion": "db.io/v1", "kind": "Database", "metadata": {"name": "main"}}}
+    ref = {
+        "id": "db",
+        "externalRef": {"apiVersion": "db.io/v1", "kind": "Database", "metadata": {"name": "main"}},
+    }
     user = config_map("user", {"ns": "${db.metadata.namespace}"}, name="u")
     assert by_id(render([ref, user]))["user"]["data"] == {"ns": "team-a"}
 
 
 def test_a_cluster_scoped_external_ref_has_no_namespace_to_read() -> None:
-    ref = {"id": "ns", "externalRef": {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shared"}}}
+    ref = {
+        "id": "ns",
+        "externalRef": {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shared"}},
+    }
     present = config_map("user", {"has": '${has(ns.metadata.namespace) ? "yes" : "no"}'}, name="u")
     assert by_id(render([ref, present]))["user"]["data"] == {"has": "no"}
     error = refused([ref, config_map("user", {"ns": "${ns.metadata.namespace}"}, name="u")])

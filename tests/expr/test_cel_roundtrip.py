@@ -34,11 +34,11 @@ TEXTS = [
     "a ? b : c ? d : e",
     "(a ? b : c) ? d : e",
     "a ? (b ? c : d) : e",
-    "[a ? 1 : 2, {\"k\": b ? c : d}]",
+    '[a ? 1 : 2, {"k": b ? c : d}]',
     'x.?a.?b[?"c"].orValue("d")',
     'cm.data[?"key"].orValue("") != ""',
     "deployment.status.?availableReplicas.orValue(0) >= deployment.spec.replicas",
-    "items.map(i, i.name).filter(n, n.startsWith(\"a\")).size() > 0",
+    'items.map(i, i.name).filter(n, n.startsWith("a")).size() > 0',
     "m.all(k, v, k.size() < v)",
     "l.transformMap(i, v, i > 0, v * 2)",
     "cel.bind(x, a.b, x + x)",
@@ -52,7 +52,7 @@ TEXTS = [
     '"unicode é 😀"',
     "uint(1) + uint(2)",
     'bytes("abc").size()',
-    "a in [1, 2, 3] && !(b in {\"x\": 1})",
+    'a in [1, 2, 3] && !(b in {"x": 1})',
     "has(schema.spec.ingress) && schema.spec.ingress.enabled",
     '"%d-%s".format([1, "a"])',
 ]
@@ -120,7 +120,11 @@ class TreeGen:
             return n.Binary(self.rng.choice(_BINARY), sub(), sub())
         if choice == 1:
             operand = sub()
-            if isinstance(operand, n.Literal) and isinstance(operand.value, int | float) and operand.value != 0:
+            if (
+                isinstance(operand, n.Literal)
+                and isinstance(operand.value, int | float)
+                and operand.value != 0
+            ):
                 operand = n.Ident("x")  # "-5" is a literal, not a negation, in canonical form
             return n.Unary(self.rng.choice("!-"), operand)
         if choice == 2:

@@ -42,7 +42,10 @@ def cel_text(value: object) -> str:
         (~~a, "!!a"),
         (~(-a), "!(-a)"),
         (schema.spec.items[0].name, "schema.spec.items[0].name"),
-        (schema.metadata.labels["app.kubernetes.io/name"], 'schema.metadata.labels["app.kubernetes.io/name"]'),
+        (
+            schema.metadata.labels["app.kubernetes.io/name"],
+            'schema.metadata.labels["app.kubernetes.io/name"]',
+        ),
         ((a + b).size, "(a + b).size"),
         (cel.cond(a, b, cel.cond(c, 1, 2)), "a ? b : c ? 1 : 2"),
         (cel.cond(cel.cond(a, b, c), 1, 2), "(a ? b : c) ? 1 : 2"),
@@ -106,7 +109,7 @@ def test_fstrings_become_templates_with_string_around_non_strings() -> None:
 
 def test_fstring_format_specs_are_refused() -> None:
     with pytest.raises(ExpressionError, match="format spec") as caught:
-        f"{count:04d}"  # noqa: B018
+        f"{count:04d}"
     assert "format" in (caught.value.hint or "")
 
 

@@ -129,7 +129,7 @@ CANONICAL = [
     "plain",
     "${schema.spec.replicas}",
     "${schema.metadata.name}-config",
-    'x-${string(schema.spec.port)}-${schema.spec.name.lowerAscii()}-y',
+    "x-${string(schema.spec.port)}-${schema.spec.name.lowerAscii()}-y",
     '${schema.spec.env == "prod" ? "info" : "debug"}',
     '${{"app": schema.spec.name}}',
     '${"echo ${HOME}"}',

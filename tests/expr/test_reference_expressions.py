@@ -80,4 +80,6 @@ def test_reference_templates_evaluate_to_what_kro_would_write() -> None:
     assert evaluate_field(private, values) == "10.20.4.0/24"
     assert evaluate_field("${schema.spec.vpcName}-nat-eip-1", values) == "main-nat-eip-1"
     assert evaluate_field("${lists.range(size(schema.spec.availabilityZones))}", values) == [0, 1]
-    assert evaluate_field("${schema.spec.vpcName + '-private-' + string(idx + 1)}", values) == "main-private-2"
+    assert (
+        evaluate_field("${schema.spec.vpcName + '-private-' + string(idx + 1)}", values) == "main-private-2"
+    )
