@@ -171,17 +171,15 @@ class Evaluation:
     def condition(self, found: Field) -> bool:
         """An ``includeWhen`` entry: a standalone expression giving a bool."""
         result = self.field(found)
-        self._expect(
-            found, result, bool, "includeWhen must give a bool", 'compare, e.g. ${schema.spec.x == "on"}'
-        )
+        hint = 'compare, e.g. ${schema.spec.x == "on"}'
+        self._expect(found, result, bool, "includeWhen must give a bool", hint, "include-when-type")
         return bool(result)
 
     def items(self, found: Field, usage: Usage) -> list[Any]:
         """A ``forEach`` dimension: a standalone expression giving a list."""
         result = self.field(found, usage)
-        self._expect(
-            found, result, list, "forEach must give a list", "iterate a list field, or lists.range(n)"
-        )
+        hint = "iterate a list field, or lists.range(n)"
+        self._expect(found, result, list, "forEach must give a list", hint, "for-each-type")
         return list(result)
 
     # -- evaluation ----------------------------------------------------------------------------
@@ -203,13 +201,13 @@ class Evaluation:
                 rule=error.rule,
             ) from None
 
-    def _expect(self, found: Field, result: Any, expected: type, what: str, hint: str) -> None:
+    def _expect(self, found: Field, result: Any, expected: type, what: str, hint: str, rule: str) -> None:
         if not isinstance(result, expected):
             raise ExpressionError(
                 f"{what}, but {found.text!r} gives {_type_name(result)} {result!r}",
                 location=self._where(found),
                 hint=hint,
-                rule="include-when-type" if expected is bool else "for-each-type",
+                rule=rule,
             )
 
     def _where(self, found: Field) -> Location:

@@ -1,8 +1,9 @@
 """cel-python 0.5 operators and conversions corrected to CEL's rules, and the lowering helpers.
 
-cel-python computes ``7 / 2.0`` as ``3``, accepts ``true + 1`` and refuses ``1 < 2.0``; CEL (cel-go,
-so kro) has no mixed int/uint/double arithmetic but compares numbers across types. The
-replacements here are registered under cel-python's operator names (``_+_``...). ``string()`` and
+cel-python computes ``7 / 2.0`` as ``3``, accepts ``true + 1``, says ``true == 1`` and refuses
+``1 < 2.0`` and ``1 == 1.0``; CEL (cel-go, so kro) has no mixed int/uint/double arithmetic but
+compares numbers across types, and at runtime ``==`` between different types is false, not an
+error. The replacements here are registered under cel-python's operator names (``_+_``...). ``string()`` and
 ``int()``/``double()`` of strings follow Go (``string(true)`` is ``"true"``, ``string(1e6)`` is
 ``"1e+06"``, ``int("0x10")`` is an error).
 
@@ -55,11 +56,38 @@ def python_value(value: Value) -> Any:
     return value
 
 
+_NUMBERS = frozenset({"int", "uint", "double"})
+
+
 def equal(left: Value, right: Value) -> bool:
-    """CEL runtime equality: numbers compare across int/uint/double, a bool is not a number."""
-    if isinstance(left, celtypes.BoolType) != isinstance(right, celtypes.BoolType):
+    """CEL runtime (heterogeneous) equality, as cel-go evaluates ``==`` on ``dyn`` values.
+
+    Numbers compare by value across int/uint/double (``1 == 1.0``); values of different types are
+    unequal, not an error (``true != 1``, ``null != 0``); lists and maps compare element-wise.
+    """
+    kinds = (numeric_kind(left), numeric_kind(right))
+    if kinds[0] or kinds[1]:
+        if kinds[0] in _NUMBERS and kinds[1] in _NUMBERS:
+            return bool(python_value(left) == python_value(right))
+        return kinds[0] == kinds[1] and bool(left) == bool(right)
+    if left is None or right is None:
+        return left is None and right is None
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(equal(a, b) for a, b in zip(left, right, strict=True))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(equal(left[key], right[key]) for key in left)
+    if isinstance(left, str) != isinstance(right, str) or isinstance(left, bytes) != isinstance(right, bytes):
         return False
-    return bool(python_value(left) == python_value(right))
+    return bool(left == right)
+
+
+def contains(item: Value, container: Value) -> Value:
+    """CEL ``item in container``: list membership by :func:`equal`, map membership by key."""
+    if isinstance(container, dict):
+        return celtypes.BoolType(any(equal(item, key) for key in container))
+    if isinstance(container, list):
+        return celtypes.BoolType(any(equal(item, element) for element in container))
+    raise TypeError(f"no such overload: in {type(container).__name__}")
 
 
 def as_cel(value: Value) -> Value:
@@ -121,6 +149,9 @@ OPERATORS: dict[str, Callable[..., Value]] = {
     "_*_": _strict("*", operator.mul),
     "_/_": _strict("/", operator.truediv),
     "_%_": _strict("%", operator.mod),
+    "_==_": lambda left, right: celtypes.BoolType(equal(left, right)),
+    "_!=_": lambda left, right: celtypes.BoolType(not equal(left, right)),
+    "_in_": contains,
     "_<_": _compare(base_functions["_<_"]),
     "_<=_": _compare(base_functions["_<=_"]),
     "_>_": _compare(base_functions["_>_"]),

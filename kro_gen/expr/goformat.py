@@ -46,8 +46,7 @@ def shortest_fixed(value: float) -> str:
     """Go's ``strconv.FormatFloat(v, 'f', -1, 64)``: shortest digits, never an exponent."""
     if value == 0:
         return _sign(value) + "0"
-    text = format(Decimal(repr(value)).normalize(), "f")
-    return text
+    return format(Decimal(repr(value)).normalize(), "f")
 
 
 def go_g(value: float) -> str:
