@@ -25,7 +25,7 @@ from kro_gen.errors import DefinitionError, KroGenError, Location
 from kro_gen.expr import nodes as n
 from kro_gen.expr.wrapper import ChildResolver, Expr
 from kro_gen.graph.ids import derive_id, require_valid_id
-from kro_gen.graph.resource import Resource, caller_site, metadata_resolver
+from kro_gen.graph.resource import Resource, caller_site, metadata_resolver, raising_site
 
 ResourcesBuilder = Callable[[Expr], "Mapping[str, Resource] | list[Resource]"]
 StatusBuilder = Callable[[Expr, "ResourceNamespace"], Mapping[str, Any]]
@@ -261,6 +261,9 @@ class ResourceGraph:
             try:
                 self._built = self._assemble()
             except KroGenError as error:
+                site = raising_site(error.__traceback__)
+                if site and not error.location.file:
+                    error.located(Location(file=site))
                 raise error.located(self.location()) from None
         return self._built
 

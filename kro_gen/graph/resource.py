@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
 from typing import Any
 
 from kro_gen.errors import DefinitionError, Location
@@ -62,11 +63,27 @@ def caller_site() -> str | None:
     """
     frame = sys._getframe(1)
     while frame is not None:
-        filename = os.path.abspath(frame.f_code.co_filename)
-        if not filename.startswith(_PACKAGE_DIR + os.sep) and not frame.f_code.co_filename.startswith("<"):
-            return f"{display_path(filename)}:{frame.f_lineno}"
+        if _is_user_code(frame.f_code.co_filename):
+            return f"{display_path(os.path.abspath(frame.f_code.co_filename))}:{frame.f_lineno}"
         frame = frame.f_back  # type: ignore[assignment]
     return None
+
+
+def _is_user_code(filename: str) -> bool:
+    if filename.startswith("<"):
+        return False
+    return not os.path.abspath(filename).startswith(_PACKAGE_DIR + os.sep)
+
+
+def raising_site(traceback: TracebackType | None) -> str | None:
+    """``file:line`` of the innermost user frame (outside kro_gen) of a traceback."""
+    site = None
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if _is_user_code(filename):
+            site = f"{display_path(os.path.abspath(filename))}:{traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return site
 
 
 def display_path(path: str) -> str:
