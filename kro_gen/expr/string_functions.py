@@ -46,13 +46,8 @@ def index_of(container: Value, item: Value, offset: Value = None) -> Value:
     if not is_a(container, celtypes.StringType) or not is_a(item, celtypes.StringType):
         raise TypeError("indexOf(string, string[, int])")
     start = 0 if offset is None else int(offset)
-    if item == "":
-        return celtypes.IntType(start)
-    if start < 0:
-        return fail(f"index out of range: {start}")
-    if start >= len(container):
-        return celtypes.IntType(-1)
-    return celtypes.IntType(container.find(item, start))
+    early = _before_search(item, start, len(container))
+    return early if early is not None else celtypes.IntType(container.find(item, start))
 
 
 def last_index_of(container: Value, item: Value, offset: Value = None) -> Value:
@@ -66,13 +61,22 @@ def last_index_of(container: Value, item: Value, offset: Value = None) -> Value:
     if offset is None:
         return celtypes.IntType(len(container) if item == "" else container.rfind(item))
     start = int(offset)
+    early = _before_search(item, start, len(container))
+    if early is not None:
+        return early
+    return celtypes.IntType(container.rfind(item, 0, min(start, len(container) - len(item)) + len(item)))
+
+
+def _before_search(item: str, start: int, length: int) -> Value | None:
+    """cel-go's answers that need no search: "" is found at the offset, a negative offset is an
+    error, an offset at or past the end finds nothing."""
     if item == "":
         return celtypes.IntType(start)
     if start < 0:
         return fail(f"index out of range: {start}")
-    if start >= len(container):
+    if start >= length:
         return celtypes.IntType(-1)
-    return celtypes.IntType(container.rfind(item, 0, min(start, len(container) - len(item)) + len(item)))
+    return None
 
 
 def _ascii_case(text: Value, convert: Callable[[str], str]) -> Value:
