@@ -227,7 +227,9 @@ def substring(text: object, start: object, end: object | None = None) -> Expr:
 
 def format(pattern: str, *args: object) -> Expr:
     """``"pattern".format([args...])`` (kro's string formatting: ``%s``, ``%d``, ``%f``...)."""
-    return Expr(n.Method(n.Literal(pattern), "format", (n.ListLit(tuple(to_node(a) for a in args)),)), "string")
+    return Expr(
+        n.Method(n.Literal(pattern), "format", (n.ListLit(tuple(to_node(a) for a in args)),)), "string"
+    )
 
 
 def template(pattern: str, *args: object) -> Expr:
@@ -275,7 +277,9 @@ def _names(node: n.Node) -> tuple[str, ...]:
     return ()
 
 
-def _comprehension(macro: str, collection: object, body: Callable[[Expr], object], type: CelType | None) -> Expr:
+def _comprehension(
+    macro: str, collection: object, body: Callable[[Expr], object], type: CelType | None
+) -> Expr:
     target = to_node(collection)
     used = frozenset(n.free_identifiers(target))
     variable, body_node = _bind(collection, body, used)

@@ -37,7 +37,8 @@ def instance_document(graph: ResourceGraph, instance: Instance, namespace: str |
             hint="use lowercase letters, digits and '-'",
             rule="instance-name",
         )
-    values = validate_instance(graph.spec_model, instance.values, location=Location(path="spec").merged(where))
+    spec_location = Location(path="spec").merged(where)
+    values = validate_instance(graph.spec_model, instance.values, location=spec_location)
     metadata: dict[str, Any] = {"name": instance.name}
     target_namespace = instance.namespace or namespace
     if graph.scope == "Namespaced":

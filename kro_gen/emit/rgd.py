@@ -83,7 +83,11 @@ def _with_dependency_annotations(resource: Resource, built: BuiltGraph) -> Mappi
     annotations = dict(metadata.get("annotations") or {})
     for dependency in resource.depends_on:
         ref = dependency.ref()
-        value = Expr(n.Call("string", (n.Call("size", (ref._node,)),))) if dependency.is_collection else ref.metadata.name
+        value = (
+            Expr(n.Call("string", (n.Call("size", (ref._node,)),)))
+            if dependency.is_collection
+            else ref.metadata.name
+        )
         annotations[f"{DEPENDS_ON_PREFIX}{dependency.id}"] = value
     metadata["annotations"] = annotations
     template["metadata"] = metadata

@@ -86,7 +86,9 @@ class ResourceNamespace:
             raise DefinitionError(
                 f"the status refers to resource {name!r}, which the graph does not have",
                 location=Location(graph=self._graph),
-                hint=f"did you mean {', '.join(close)}?" if close else f"ids are: {', '.join(self._resources)}",
+                hint=f"did you mean {', '.join(close)}?"
+                if close
+                else f"ids are: {', '.join(self._resources)}",
                 rule="unknown-resource",
             ) from None
 
@@ -148,7 +150,9 @@ class ResourceGraph:
                 rule="schema-kind",
             )
         if scope not in ("Namespaced", "Cluster"):
-            raise DefinitionError(f"scope {scope!r} is not Namespaced or Cluster", location=where, rule="schema-scope")
+            raise DefinitionError(
+                f"scope {scope!r} is not Namespaced or Cluster", location=where, rule="schema-scope"
+            )
         if not (isinstance(spec, type) and issubclass(spec, BaseModel)):
             raise DefinitionError("spec= must be a pydantic model class", location=where, rule="schema-spec")
         self.name = name
@@ -284,7 +288,8 @@ class ResourceGraph:
             status = build_status(self, self._status_builder(schema, ResourceNamespace(resources, self.name)))
         elif self.status_model is not None and self.status_model.model_fields:
             raise DefinitionError(
-                f"the status model {self.status_model.__name__} has fields but the graph has no status builder",
+                f"the status model {self.status_model.__name__} has fields "
+                "but the graph has no status builder",
                 hint="decorate a function with @graph.status that returns an expression for every field",
                 rule="status-builder",
             )

@@ -5,18 +5,21 @@ from __future__ import annotations
 import re
 
 from kro_gen.errors import DefinitionError, Location
+from kro_gen.expr.lexer import KEYWORDS
+from kro_gen.expr.lexer import RESERVED as CEL_RESERVED
 
 #: kro v0.9.3: resource ids and forEach iterator names.
 ID_PATTERN = re.compile(r"^[a-z][a-zA-Z0-9]*$")
 
-#: Words kro rejects as resource ids or iterator names (KRO-RULES §4.2).
-RESERVED_WORDS = frozenset(
+#: Words kro itself reserves for resource ids and iterator names (KRO-RULES §4.2) ...
+_KRO_RESERVED = frozenset(
     """apiVersion context dependency dependencies each externalRef externalReference externalRefs
     externalReferences graph instance item items kind kro metadata namespace object resource
     resourcegraphdefinition resourceGraphDefinition resources root runtime schema self serviceAccountName
-    spec status this variables vars version true false null in as break const continue else for function
-    if import let loop package return var void while""".split()
+    spec status this variables vars version""".split()
 )
+#: ... plus CEL's keywords and reserved words, which cannot be identifiers.
+RESERVED_WORDS = _KRO_RESERVED | KEYWORDS | CEL_RESERVED
 
 
 def id_problem(name: str) -> str | None:

@@ -187,7 +187,11 @@ class Resource:
         """Add readiness conditions; a function receives the resource (or ``each`` for collections)."""
         if conditions is None:
             return self
-        items = conditions if isinstance(conditions, Sequence) and not isinstance(conditions, str) else [conditions]
+        items = (
+            conditions
+            if isinstance(conditions, Sequence) and not isinstance(conditions, str)
+            else [conditions]
+        )
         subject = Expr(n.Ident("each")) if self.for_each else self.ref()
         resolved = []
         for item in items:

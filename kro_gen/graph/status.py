@@ -108,7 +108,7 @@ def _leaf(item: Any, annotation: Any, where: str) -> Expr:
         raise DefinitionError(
             f"{where} is the literal {item!r}; kro rejects status fields without expressions",
             location=Location(path=where),
-            hint="derive it from a resource or the spec, e.g. f\"http://{r.svc.metadata.name}:3000\"",
+            hint='derive it from a resource or the spec, e.g. f"http://{r.svc.metadata.name}:3000"',
             rule="status-literal",
         )
     roots = [x for x in n.walk(item._node) if isinstance(x, n.Ident | n.ResourceRoot)]

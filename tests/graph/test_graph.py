@@ -61,7 +61,9 @@ def test_ids_come_from_keys_and_references_become_edges() -> None:
 
     @app.resources
     def resources(schema):  # type: ignore[no-untyped-def]
-        config = config_map(f"{schema.spec.name}-config", LEVEL=cel.cond(schema.spec.env == "prod", "info", "debug"))
+        config = config_map(
+            f"{schema.spec.name}-config", LEVEL=cel.cond(schema.spec.env == "prod", "info", "debug")
+        )
         user = config_map("user", CONFIG=config.metadata.name)
         return {"config": config, "user": user}
 
@@ -70,9 +72,10 @@ def test_ids_come_from_keys_and_references_become_edges() -> None:
     assert built.dependencies == {"config": [], "user": ["config"]}
     assert built.order == ["config", "user"]
     config_template = field_value(built.resources["config"].template)
-    assert config_template["metadata"]["name"] == "${string(schema.spec.name)}-config" or config_template[
-        "metadata"
-    ]["name"] == "${schema.spec.name}-config"
+    assert (
+        config_template["metadata"]["name"] == "${string(schema.spec.name)}-config"
+        or config_template["metadata"]["name"] == "${schema.spec.name}-config"
+    )
     assert config_template["data"]["LEVEL"] == '${schema.spec.env == "prod" ? "info" : "debug"}'
     assert field_value(built.resources["user"].template)["data"]["CONFIG"] == "${config.metadata.name}"
 
@@ -228,7 +231,11 @@ def test_ready_when_gets_the_resource_and_each_for_collections() -> None:
         single = config_map("one")
         single.when_ready(lambda me: me.data.ready == "yes")
         many = Resource(
-            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": cel.raw("schema.spec.name + '-' + n")}},
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": cel.raw("schema.spec.name + '-' + n")},
+            },
             for_each={"n": cel.raw('["a", "b"]')},
             ready_when=lambda item: item.metadata.name != "",
         )
