@@ -69,7 +69,7 @@ def validate_manifest(
         return []
     validator = registry.validator_for(api_version, kind)
     if validator is None:
-        return [_unknown_kind(api_version, kind, registry, _at(location, base))]
+        return [_unknown_kind(api_version, kind, registry, _at(location, base), template=skip_expressions)]
     findings: dict[tuple[str, str], Finding] = {}
     for error in validator.iter_errors(manifest):
         if skip_expressions and _is_expression(error.instance):
@@ -90,14 +90,16 @@ def _at(location: Location, path: Path) -> Location:
     )
 
 
-def _unknown_kind(api_version: str, kind: str, registry: SchemaRegistry, where: Location) -> Finding:
+def _unknown_kind(
+    api_version: str, kind: str, registry: SchemaRegistry, where: Location, *, template: bool
+) -> Finding:
     others = [v for v in registry.api_versions_of(kind) if v != api_version]
     elsewhere = f"; {kind} is known as {', '.join(others)}" if others else ""
+    consequence = " (kro rejects the RGD if the cluster lacks this kind)" if template else ""
     return Finding(
         "unknown-kind",
         f"no schema for {api_version} {kind} among the Kubernetes {registry.kubernetes_version} kinds and "
-        f"the registered CRDs, so its fields are not checked (kro rejects the RGD if the cluster lacks "
-        f"this kind){elsewhere}",
+        f"the registered CRDs, so its fields are not checked{consequence}{elsewhere}",
         where,
         UNKNOWN_KIND_FIX if not others else f"use apiVersion {others[-1]}, or {UNKNOWN_KIND_FIX}",
         Severity.WARNING,
