@@ -78,6 +78,16 @@ class _State:
         return result
 
 
+_BASE_OPTION = click.option(
+    "--base",
+    default="HEAD",
+    show_default=True,
+    metavar="REV",
+    help="Git revision whose committed RGDs breaking changes are checked against "
+    "(in a pull request: the target branch, e.g. origin/main).",
+)
+
+
 def _progress() -> Callable[[str], None] | None:
     if not sys.stderr.isatty():
         return None
@@ -109,8 +119,9 @@ def cli(ctx: click.Context, project: Path | None) -> None:
 @click.option(
     "--force", is_flag=True, help="Overwrite or delete generated files even if they were edited by hand."
 )
+@_BASE_OPTION
 @click.pass_obj
-def generate(state: _State, check: bool, adopt: bool, force: bool) -> None:
+def generate(state: _State, check: bool, adopt: bool, force: bool, base: str) -> None:
     """Regenerate the GitOps tree from the definitions.
 
     Writes atomically: when any definition or check fails, nothing changes. Only files kro-gen wrote
@@ -118,7 +129,7 @@ def generate(state: _State, check: bool, adopt: bool, force: bool) -> None:
     """
     if check and (adopt or force):
         raise click.UsageError("--adopt and --force apply only when writing; drop them or drop --check")
-    result = state.generate()
+    result = state.generate(base=base)
     assert result.plan is not None
     output = result.config.output
     if check:
@@ -156,13 +167,14 @@ def _stale(output: str) -> KroGenError:
 
 
 @cli.command()
+@_BASE_OPTION
 @click.pass_obj
-def diff(state: _State) -> None:
+def diff(state: _State, base: str) -> None:
     """Print the unified diff between the GitOps tree and what the definitions generate.
 
     Exit 0 when there is no difference, 1 when there is one.
     """
-    if _print_drift(state.generate()):
+    if _print_drift(state.generate(base=base)):
         sys.exit(1)
 
 

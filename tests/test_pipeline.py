@@ -213,3 +213,72 @@ def test_breaking_schema_changes_against_the_committed_rgd_are_refused_unless_al
     edit(definition, "spec=Spec)", "spec=Spec, allow_breaking_changes=True)")
     allowed = generate(load_config(project))
     assert allowed.graphs[0].rgd["metadata"]["annotations"] == {"kro.run/allow-breaking-changes": "true"}
+
+
+def test_breaking_changes_are_measured_against_the_base_revision(tmp_path: Path) -> None:
+    """In a pull request the new RGD is already committed on the branch: ``--base`` names the target."""
+    project = init_repo(make_project(tmp_path))
+    result = generate(load_config(project))
+    assert result.plan is not None
+    write_tree(result.plan, project / "gitops")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "base")
+    git(project, "branch", "target")
+
+    definition = project / "definitions/web.py"
+    edit(definition, '    message: str = "hello"\n', "")
+    edit(definition, '"data": {"MESSAGE": spec.message},', '"data": {"MESSAGE": "fixed"},')
+    edit(definition, "spec=Spec)", "spec=Spec, allow_breaking_changes=True)")
+    branch = generate(load_config(project))
+    assert branch.plan is not None
+    write_tree(branch.plan, project / "gitops")
+    edit(definition, "spec=Spec, allow_breaking_changes=True)", "spec=Spec)")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "drop the message field")
+
+    generate(load_config(project))  # against HEAD: the branch's own RGD, nothing breaks
+    with pytest.raises(CheckFailed) as caught:
+        generate(load_config(project), base="target")
+    assert any(f.rule == "breaking-change" for f in caught.value.findings)
+
+
+def test_a_spec_field_read_but_neither_required_nor_defaulted_is_an_error(tmp_path: Path) -> None:
+    definition = """\
+from pydantic import BaseModel
+
+from kro_gen import ResourceGraph, cel
+from kro_gen.graph import Resource
+
+
+class Spec(BaseModel):
+    host: str | None = None
+
+
+app = ResourceGraph("opt", api_version="example.com/v1alpha1", kind="Opt", spec=Spec)
+
+
+@app.resources
+def resources(schema):
+    return {"config": Resource({
+        "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "opt"},
+        "data": {"HOST": schema.spec.host},
+    })}
+
+
+app.instance("prod", {"host": "db"})
+"""
+    project = make_project(tmp_path, definitions={"opt.py": definition})
+    with pytest.raises(CheckFailed) as caught:
+        generate(load_config(project))
+    [finding] = [f for f in caught.value.findings if f.severity.value == "error"]
+    assert finding.rule == "spec-field-optional-read"
+    assert finding.location.resource == "config"
+    assert "cel.default" in finding.fix
+
+    guarded = definition.replace(
+        '"HOST": schema.spec.host', '"HOST": cel.default(schema.spec.host, "localhost")'
+    )
+    (project / "definitions/opt.py").write_text(guarded)
+    assert generate(load_config(project)).graphs[0].rgd["spec"]["resources"][0]["template"]["data"] == {
+        "HOST": '${schema.spec.?host.orValue("localhost")}'
+    }

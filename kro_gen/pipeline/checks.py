@@ -31,20 +31,39 @@ def make_registry(
     return registry
 
 
+#: Rules that are warnings for hand-written RGDs (kro accepts them) but errors in kro-gen's own graphs,
+#: where the user controls the model: a spec field read although it is neither required nor
+#: defaulted stalls the instance in kro (kro#893).
+_STRICT_FOR_GENERATED = {
+    "spec-field-optional-read": (
+        "make the field required in the spec model, give it a default, or read it with "
+        "cel.default(schema.spec.<field>, fallback)"
+    ),
+}
+
+
 def check_graph_rgd(rgd: Mapping[str, Any], location: Location, registry: SchemaRegistry) -> list[Finding]:
     """kro's rules, CEL and Kubernetes schema checks on one generated RGD."""
+    from dataclasses import replace
+
     from kro_gen.check import check_rgd
 
-    return list(check_rgd(rgd, location=location, registry=registry))
+    findings = []
+    for finding in check_rgd(rgd, location=location, registry=registry):
+        fix = _STRICT_FOR_GENERATED.get(finding.rule)
+        if fix is not None:
+            finding = replace(finding, severity=Severity.ERROR, fix=fix)
+        findings.append(finding)
+    return findings
 
 
-def committed_rgd(repo_root: Path | None, repo_path: str) -> dict[str, Any] | None:
-    """The RGD committed at ``HEAD:<repo_path>``, or ``None`` (no git, no commit, no file, not YAML)."""
+def committed_rgd(repo_root: Path | None, repo_path: str, *, rev: str = "HEAD") -> dict[str, Any] | None:
+    """The RGD committed at ``<rev>:<repo_path>``, or ``None`` (no git, no commit, no file, not YAML)."""
     if repo_root is None:
         return None
     from kro_gen.vcs import committed_file
 
-    text = committed_file(repo_root, repo_path)
+    text = committed_file(repo_root, repo_path, rev)
     if text is None:
         return None
     from ruamel.yaml import YAML

@@ -4,8 +4,8 @@ Stages, in order (a stage's errors abort the run before anything later runs):
 
 1. load ``definitions/`` (:mod:`kro_gen.project.loader`) and build every graph;
 2. emit each graph's RGD, register every generated kind, check each RGD (kro rules, CEL, schemas) and
-   compare it with the RGD committed at ``HEAD`` (breaking schema changes are refused unless the graph
-   allows them) — all findings of all graphs are collected before aborting;
+   compare it with the RGD committed at ``HEAD`` or ``--base`` (breaking schema changes are refused
+   unless the graph allows them) — all findings of all graphs are collected before aborting;
 3. per environment and graph instance: the instance CR (kro mode) or plain manifests (direct mode),
    checked against their schemas;
 4. the tree plan (:func:`kro_gen.gitops.plan_tree`): path -> text.
@@ -83,6 +83,7 @@ def generate(
     only_graphs: Sequence[str] | None = None,
     extra_crds: Sequence[Path] = (),
     progress: Progress | None = None,
+    base: str = "HEAD",
 ) -> GenerationResult:
     """Run the pipeline for ``config`` and return the planned tree; nothing is written.
 
@@ -91,6 +92,8 @@ def generate(
         only_graphs: build and check only these graphs (and compute no tree plan).
         extra_crds: CRD files to register besides the configured ones (``validate --crd``).
         progress: called with a short message as each graph and environment is processed.
+        base: the git revision whose committed RGDs breaking changes are measured against (in a pull
+            request, the target branch).
 
     Raises:
         KroGenError: a definition, configuration or check error (``CheckFailed`` carries all findings).
@@ -109,7 +112,7 @@ def generate(
     log = FindingLog()
     for output in outputs:
         say(f"checking {output.name}")
-        log.extend(_graph_findings(output, top, settings, registry))
+        log.extend(_graph_findings(output, top, settings, registry, base))
     log.raise_if_errors()
 
     environments = config.resolve_environments([env for o in outputs for env in o.graph.instances])
@@ -140,13 +143,13 @@ def _select(outputs: list[GraphOutput], only_graphs: Sequence[str] | None) -> li
 
 
 def _graph_findings(
-    output: GraphOutput, top: Path | None, settings: TreeSettings, registry: SchemaRegistry
+    output: GraphOutput, top: Path | None, settings: TreeSettings, registry: SchemaRegistry, base: str
 ) -> list[Finding]:
     from kro_gen.gitops.layout import rgd_path
 
     where = Location(file=output.graph.site or output.source, graph=output.name)
     found = checks.check_graph_rgd(output.rgd, where, registry)
-    old = checks.committed_rgd(top, settings.repo_path(rgd_path(output.name)))
+    old = checks.committed_rgd(top, settings.repo_path(rgd_path(output.name)), rev=base)
     found += checks.breaking_changes(
         old, output.rgd, where, allowed=output.graph.allow_breaking_changes, registry=registry
     )

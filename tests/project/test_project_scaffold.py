@@ -102,7 +102,8 @@ def test_the_workflow_checks_pull_requests_and_commits_on_main_without_a_loop() 
     assert triggers["push"] == {"branches": ["main"], "paths": ["defs/**", "pyproject.toml"]}
     jobs = workflow["jobs"]
     check_steps = [step.get("run") for step in jobs["check"]["steps"]]
-    assert "kro-gen generate --check" in check_steps
+    assert 'kro-gen generate --check --base "origin/${{ github.base_ref }}"' in check_steps
+    assert jobs["check"]["steps"][0]["with"]["fetch-depth"] == 0  # the base branch must be there
     assert jobs["check"]["if"] == "github.event_name == 'pull_request'"
     regenerate = jobs["regenerate"]
     assert regenerate["permissions"] == {"contents": "write"}
