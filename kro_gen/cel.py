@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from kro_gen.errors import ExpressionError
+from kro_gen.errors import ExpressionError, Location
 from kro_gen.expr import nodes as n
 from kro_gen.expr.wrapper import CelType, Expr, node_of, template_node, to_node, type_of
 
@@ -54,6 +54,7 @@ __all__ = [
     "template",
     "trim",
     "upper",
+    "var",
 ]
 
 
@@ -315,6 +316,22 @@ def map_of(entries: Mapping[object, object] | Iterable[tuple[object, object]]) -
     """
     pairs = entries.items() if isinstance(entries, Mapping) else entries
     return Expr(n.MapLit(tuple((to_node(k), to_node(v)) for k, v in pairs)), "map")
+
+
+def var(name: str, type: CelType | None = None) -> Expr:
+    """A variable by name: a ``for_each`` iterator, for use in that resource's template.
+
+    >>> from kro_gen.expr.render import field_value
+    >>> worker = var("worker")
+    >>> field_value(f"pool-{worker}")
+    'pool-${string(worker)}'
+    >>> field_value(f"pool-{var('zone', 'string')}")
+    'pool-${zone}'
+    """
+    from kro_gen.graph.ids import require_valid_id
+
+    require_valid_id(name, what="forEach iterator", location=Location())
+    return Expr(n.Ident(name), type)
 
 
 #: ``each``: the item inside a collection's ``ready_when``.
