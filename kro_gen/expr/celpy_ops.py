@@ -91,7 +91,10 @@ def contains(item: Value, container: Value) -> Value:
 
 
 def as_cel(value: Value) -> Value:
-    """Plain Python results of cel-python's operators (``"a" + "b"`` is a ``str``) as CEL values."""
+    """Plain Python results of cel-python's operators (``"a" + "b"`` is a ``str``, ``2.0 * 3.0`` a
+    ``float``) as CEL values."""
+    if type(value) is float:
+        return celtypes.DoubleType(value)
     if type(value) is str:
         return celtypes.StringType(value)
     if type(value) is list:
@@ -143,19 +146,52 @@ def _compare(function: Callable[[Value, Value], Value]) -> Callable[[Value, Valu
     return compare
 
 
+def _propagating(function: Callable[[Value, Value], Value]) -> Callable[[Value, Value], Value]:
+    """``function`` with CEL's error rule for strict operators: an error operand is the result.
+
+    cel-python 0.5 hands errors to operator functions as values; without this, ``1/0 == 1`` would be
+    ``false`` and a missing key (data pending in kro) would turn into an overload error.
+    """
+
+    def propagate(left: Value, right: Value) -> Value:
+        if isinstance(left, CELEvalError):
+            return left
+        if isinstance(right, CELEvalError):
+            return right
+        return function(left, right)
+
+    propagate.__name__ = getattr(function, "__name__", "operator")
+    return propagate
+
+
+def condition(test: Value, then: Value, otherwise: Value) -> Value:
+    """CEL ``test ? then : otherwise``: an error in ``test`` is the result (cel-python 0.5 turns it into
+    an overload error); an error in the branch not taken is ignored."""
+    if isinstance(test, CELEvalError):
+        return test
+    return celtypes.logical_condition(test, then, otherwise)
+
+
 OPERATORS: dict[str, Callable[..., Value]] = {
-    "_+_": _strict("+", operator.add),
-    "_-_": _strict("-", operator.sub),
-    "_*_": _strict("*", operator.mul),
-    "_/_": _strict("/", operator.truediv),
-    "_%_": _strict("%", operator.mod),
-    "_==_": lambda left, right: celtypes.BoolType(equal(left, right)),
-    "_!=_": lambda left, right: celtypes.BoolType(not equal(left, right)),
-    "_in_": contains,
-    "_<_": _compare(base_functions["_<_"]),
-    "_<=_": _compare(base_functions["_<=_"]),
-    "_>_": _compare(base_functions["_>_"]),
-    "_>=_": _compare(base_functions["_>=_"]),
+    "_?_:_": condition,
+    **{
+        name: _propagating(function)
+        for name, function in {
+            "_+_": _strict("+", operator.add),
+            "_-_": _strict("-", operator.sub),
+            "_*_": _strict("*", operator.mul),
+            "_/_": _strict("/", operator.truediv),
+            "_%_": _strict("%", operator.mod),
+            "_==_": lambda left, right: celtypes.BoolType(equal(left, right)),
+            "_!=_": lambda left, right: celtypes.BoolType(not equal(left, right)),
+            "_in_": contains,
+            "_[_]": operator.getitem,
+            "_<_": _compare(base_functions["_<_"]),
+            "_<=_": _compare(base_functions["_<=_"]),
+            "_>_": _compare(base_functions["_>_"]),
+            "_>=_": _compare(base_functions["_>=_"]),
+        }.items()
+    },
 }
 
 

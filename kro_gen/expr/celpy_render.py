@@ -281,6 +281,12 @@ class _Lowering:
         return _Optional(guard, value)
 
     def optional_map(self, node: n.Comprehension) -> _Optional:
+        if not is_optional(node.target):
+            raise ExpressionError(
+                f"{node.macro}() is called on a value that is not optional: {render_cel(node)}",
+                hint="call it on an optional value (x.?field, m[?key], optional.of(x)), or map() on a list",
+                rule="cel-optional-type",
+            )
         source = self.optional(node.target)
         (variable,) = node.variables
         (body,) = node.body

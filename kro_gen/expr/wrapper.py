@@ -285,7 +285,13 @@ def lift_strings(value: Any) -> Any:
     if isinstance(value, str) and _TOKENS.has_token(value):
         return Expr(template_node(_TOKENS.split(value)), "string")
     if isinstance(value, Mapping):
-        return {lift_strings(k): lift_strings(v) for k, v in value.items()}
+        for key in value:
+            if isinstance(key, str) and _TOKENS.has_token(key):
+                raise ExpressionError(
+                    "a map key cannot be an expression: kro does not evaluate ${} in keys",
+                    hint="make the whole map one expression, e.g. cel.map_of([(key, value)])",
+                )
+        return {k: lift_strings(v) for k, v in value.items()}
     if isinstance(value, list):
         return [lift_strings(v) for v in value]
     if isinstance(value, tuple):
