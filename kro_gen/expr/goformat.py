@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from celpy import celtypes
 
+from kro_gen.expr.wrapper import type_of
+
 _DEFAULT_PRECISION = 6
 
 
@@ -90,15 +92,7 @@ def _kind(value: object) -> str:
             return name
     if value is None:
         return "null_type"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "double"
-    if isinstance(value, str):
-        return "string"
-    return type(value).__name__
+    return type_of(value) or type(value).__name__
 
 
 def format_string(value: object) -> str:
