@@ -24,6 +24,7 @@ from kro_gen.check.cel_types import (
     list_of,
     optional_of,
 )
+from kro_gen.expr.catalog import TIME_ACCESSORS
 
 #: Global functions whose result does not depend on the arguments.
 GLOBAL_RESULTS: dict[str, CelType] = {
@@ -134,20 +135,6 @@ _OPTIONAL_METHODS: dict[str, Callable[[CelType, list[CelType]], CelType]] = {
     "hasValue": _fixed(BOOL),
     "or": _same,
 }
-_TIME_METHODS = frozenset(
-    {
-        "getDate",
-        "getDayOfMonth",
-        "getDayOfWeek",
-        "getDayOfYear",
-        "getFullYear",
-        "getHours",
-        "getMilliseconds",
-        "getMinutes",
-        "getMonth",
-        "getSeconds",
-    }
-)
 
 _BY_KIND: dict[str, dict[str, Callable[[CelType, list[CelType]], CelType]]] = {
     "string": {name: _fixed(result) for name, result in _STRING_METHODS.items()},
@@ -155,8 +142,8 @@ _BY_KIND: dict[str, dict[str, Callable[[CelType, list[CelType]], CelType]]] = {
     "map": _MAP_METHODS,
     "object": _MAP_METHODS,
     "optional": _OPTIONAL_METHODS,
-    "timestamp": {name: _fixed(INT) for name in _TIME_METHODS},
-    "duration": {name: _fixed(INT) for name in _TIME_METHODS},
+    "timestamp": {name: _fixed(INT) for name in TIME_ACCESSORS},
+    "duration": {name: _fixed(INT) for name in TIME_ACCESSORS},
 }
 #: What a method returns when the receiver's type is unknown (dyn) but the method name settles it.
 _ON_DYN: dict[str, CelType] = {

@@ -333,3 +333,20 @@ def check_functions(node: n.Node) -> None:
         entry = lookup(name, method=method)
         note = entry.note if entry else ""
         raise ExpressionError(f"{call} is not available: {note}", rule="cel-function")
+
+
+#: The accessors of timestamps and durations (``getHours`` ...): all return int.
+TIME_ACCESSORS = frozenset(
+    {
+        "getDate",
+        "getDayOfMonth",
+        "getDayOfWeek",
+        "getDayOfYear",
+        "getFullYear",
+        "getHours",
+        "getMilliseconds",
+        "getMinutes",
+        "getMonth",
+        "getSeconds",
+    }
+)

@@ -33,6 +33,7 @@ from celpy.adapter import json_to_cel
 
 from kro_gen.expr import celpy_ops, celpy_render, list_functions
 from kro_gen.expr import string_functions as strings
+from kro_gen.expr.catalog import TIME_ACCESSORS
 from kro_gen.expr.celpy_ops import fail, is_a
 from kro_gen.expr.celpy_render import celpy_function_name
 from kro_gen.expr.goformat import FormatError, go_json
@@ -204,16 +205,7 @@ CELPY_BUILTINS = frozenset(
         "dyn",
         "type",
         "min",
-        "getDate",
-        "getDayOfMonth",
-        "getDayOfWeek",
-        "getDayOfYear",
-        "getFullYear",
-        "getHours",
-        "getMilliseconds",
-        "getMinutes",
-        "getMonth",
-        "getSeconds",
+        *TIME_ACCESSORS,
     }
 )
 
