@@ -17,7 +17,9 @@ from typing import Any
 
 from kro_gen.errors import ExpressionError, Location
 from kro_gen.expr import nodes as n
-from kro_gen.expr.wrapper import CelType, Expr, node_of, template_node, to_node, type_of
+from kro_gen.expr.format_clauses import format_problem
+from kro_gen.expr.render import is_field_name
+from kro_gen.expr.wrapper import CelType, Expr, node_of, require_stringable, template_node, to_node, type_of
 
 __all__ = [
     "all_",
@@ -111,10 +113,16 @@ def not_(condition: object) -> Expr:
 
 
 def has(field: Expr) -> Expr:
-    """``has(x.f)``: whether the last field of a selection is present."""
+    """``has(x.f)``: whether the last field of a selection is present.
+
+    A key that cannot follow a dot (``m["my-key"]``) is tested with ``"my-key" in m``: cel-go's
+    ``has()`` only takes ``x.f``, and kro does not enable backtick-quoted names.
+    """
     node = node_of(field) if isinstance(field, Expr) else None
     if not isinstance(node, n.Select):
         raise ExpressionError("cel.has() takes a field selection such as schema.spec.x")
+    if not is_field_name(node.field):
+        return Expr(n.Binary("in", n.Literal(node.field), node.operand), "bool")
     return Expr(n.Call("has", (node,)), "bool")
 
 
@@ -140,7 +148,9 @@ def size(value: object) -> Expr:
 
 
 def string(value: object) -> Expr:
-    """``string(x)``."""
+    """``string(x)`` of a scalar (CEL has no ``string()`` of a list or map)."""
+    if isinstance(value, Expr):
+        require_stringable(value)
     return Expr(n.Call("string", (to_node(value),)), "string")
 
 
@@ -227,7 +237,15 @@ def substring(text: object, start: object, end: object | None = None) -> Expr:
 
 
 def format(pattern: str, *args: object) -> Expr:
-    """``"pattern".format([args...])`` (kro's string formatting: ``%s``, ``%d``, ``%f``...)."""
+    """``"pattern".format([args...])`` (kro's string formatting: ``%s``, ``%d``, ``%f``...).
+
+    The pattern is checked as kro checks it when it accepts the RGD: known clauses
+    (``%s %d %f %e %b %x %X %o``, ``%.2f``), one argument per clause, and argument types the clause
+    takes where they are known (``%d`` of a string is an error).
+    """
+    problem = format_problem(pattern, [type_of(a) for a in args])
+    if problem is not None:
+        raise ExpressionError(problem, hint="%s takes any scalar, list or map; %d/%f/%e numbers; %% is a '%'")
     return Expr(
         n.Method(n.Literal(pattern), "format", (n.ListLit(tuple(to_node(a) for a in args)),)), "string"
     )

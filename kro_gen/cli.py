@@ -133,7 +133,9 @@ def generate(state: _State, check: bool, adopt: bool, force: bool, base: str) ->
     assert result.plan is not None
     output = result.config.output
     if check:
-        if _print_drift(result):
+        drifted = _print_drift(result)
+        _warn_unlisted(result)
+        if drifted:
             raise _stale(output)
         click.echo(f"{output}/ is up to date")
         return
@@ -144,6 +146,27 @@ def generate(state: _State, check: bool, adopt: bool, force: bool, base: str) ->
         f"{output}/: {len(report.written)} written, {len(report.deleted)} deleted, "
         f"{len(report.unchanged)} unchanged"
     )
+    _warn_unlisted(result)
+
+
+def _warn_unlisted(result: GenerationResult) -> None:
+    """Warn about hand-written manifests in generated folders: their kustomization.yaml omits them."""
+    from kro_gen.check.findings import Finding, Severity
+    from kro_gen.errors import Location
+    from kro_gen.gitops.drift import unlisted_files
+
+    assert result.plan is not None
+    for path, kustomization in unlisted_files(result.plan, result.config.output_dir):
+        finding = Finding(
+            rule="unlisted-file",
+            message=f"not generated and not listed in {result.settings.repo_path(kustomization)}, so Argo CD "
+            "and Flux never apply it",
+            location=Location(file=result.settings.repo_path(path)),
+            fix="keep hand-written manifests outside the generated folders (with their own Argo CD "
+            "Application or Flux Kustomization), or generate them from the definitions",
+            severity=Severity.WARNING,
+        )
+        click.echo(_finding_line(finding), err=True)
 
 
 def _print_drift(result: GenerationResult) -> bool:
@@ -271,7 +294,8 @@ def graph(state: _State, graph: str) -> None:
 @click.option("--skip-ci", is_flag=True, help="Append [skip ci] to the first line of the message.")
 @click.pass_obj
 def commit(state: _State, message: str | None, skip_ci: bool) -> None:
-    """Commit the changes under the output folder, and nothing else.
+    """Commit the changes to the generated files (those kro-gen owns, listed in its index), and nothing
+    else: hand-written files in the output folder are left to you.
 
     Refuses when the tree is stale (run 'kro-gen generate' first) or when other changes are staged.
     """
@@ -287,11 +311,30 @@ def commit(state: _State, message: str | None, skip_ci: bool) -> None:
             hint="run 'git init' first",
             rule="vcs-no-repo",
         )
-    sha = commit_generated(top, result.config.output_dir, message, skip_ci=skip_ci)
+    paths = _owned_paths(result.config.output_dir, top)
+    sha = commit_generated(top, result.config.output_dir, message, skip_ci=skip_ci, paths=paths)
     if sha is None:
         click.echo(f"nothing to commit: {result.config.output}/ has no changes")
     else:
         click.echo(f"committed {sha[:12]}")
+
+
+def _owned_paths(output_dir: Path, top: Path) -> set[str]:
+    """Files (relative to ``output_dir``) kro-gen owns now or owned at ``HEAD``: what ``commit`` stages.
+
+    The committed index adds the files a regeneration deleted, so their deletion is committed too.
+    """
+    from kro_gen.errors import Location
+    from kro_gen.gitops.index import INDEX_PATH, index_files, read_index
+    from kro_gen.vcs import committed_file
+
+    index = output_dir / INDEX_PATH
+    owned = {INDEX_PATH, *read_index(output_dir)}
+    committed = committed_file(top, index)
+    if committed is not None:
+        where = Location(file=f"HEAD:{index.resolve().relative_to(top).as_posix()}")
+        owned.update(index_files(committed, where))
+    return owned
 
 
 @cli.command()

@@ -5,6 +5,7 @@ gitpython is imported inside each function, so the CLI starts without it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -114,13 +115,22 @@ def commit_message(changes: list[Change]) -> str:
 
 
 def commit_generated(
-    repo_root: Path, output_dir: Path, message: str | None = None, *, skip_ci: bool = False
+    repo_root: Path,
+    output_dir: Path,
+    message: str | None = None,
+    *,
+    skip_ci: bool = False,
+    paths: Collection[str] | None = None,
 ) -> str | None:
-    """Commit every change under ``output_dir`` (adds, edits, deletions) and nothing else.
+    """Commit the generated files under ``output_dir`` (adds, edits, deletions) and nothing else.
 
-    Returns the new commit's sha, or ``None`` when nothing under ``output_dir`` changed. Raises
-    :class:`ValidationError` when changes outside ``output_dir`` are already staged (they would be
-    swept into the commit), and :class:`KroGenError` when git fails (e.g. no user identity).
+    ``paths`` (relative to ``output_dir``) are the files kro-gen owns, now or at ``HEAD``: only they
+    are staged, so hand-written files in the tree (``flux bootstrap``'s ``flux-system/``, a work in
+    progress) stay out of the commit. Without ``paths`` every change under ``output_dir`` is committed.
+
+    Returns the new commit's sha, or ``None`` when none of those files changed. Raises
+    :class:`ValidationError` when other changes are already staged (they would be swept into the
+    commit), and :class:`KroGenError` when git fails (e.g. no user identity).
     The default message names the graphs and environments whose files changed; ``skip_ci`` appends
     ``[skip ci]`` to its first line (for a CI job committing on a branch whose pushes run CI).
     """
@@ -136,18 +146,27 @@ def commit_generated(
     relative = _relative_to_tree(repo, output_dir.resolve())
     if relative is None:
         raise KroGenError(f"the output folder {output_dir} is outside the git work tree", rule="vcs-outside")
-    prefix = relative.rstrip("/") + "/"
-    foreign = [path for path in _staged(repo) if not (path + "/").startswith(prefix)]
+    prefix = "" if relative == "." else relative.rstrip("/") + "/"
+    owned = None if paths is None else {prefix + path for path in paths}
+    foreign = [
+        path
+        for path in _staged(repo)
+        if not (path + "/").startswith(prefix) or (owned is not None and path not in owned)
+    ]
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        what = f"the files kro-gen generated in {relative}/" if owned is not None else f"{relative}/"
         raise ValidationError(
-            f"other changes are already staged ({shown}); kro-gen commits only {relative}/",
+            f"other changes are already staged ({shown}); kro-gen commits only {what}",
             location=Location(file=str(repo.working_tree_dir)),
             hint="commit or unstage them first (git restore --staged <path>)",
             rule="vcs-foreign-staged",
         )
     try:
-        repo.git.add("--all", "--", relative)
+        if owned is None:
+            repo.git.add("--all", "--", relative)
+        else:
+            _stage_paths(repo, owned, relative)
         changes = [Change(status, path[len(prefix) :]) for status, path in _staged_status(repo)]
         if not changes:
             return None
@@ -164,6 +183,27 @@ def commit_generated(
             rule="vcs-git",
         ) from None
     return str(repo.head.commit.hexsha)
+
+
+def _stage_paths(repo: git.Repo, paths: Collection[str], folder: str) -> None:
+    """``git add --all`` exactly ``paths`` (relative to the work tree, inside ``folder``): new, edited
+    or deleted files.
+
+    A path that is neither on disk nor tracked is skipped (git refuses a pathspec matching nothing);
+    pathspecs are literal and read from a file, so neither odd names nor many files can break the call.
+    """
+    import tempfile
+
+    top = Path(str(repo.working_tree_dir))
+    tracked = set(repo.git.ls_files("-z", "--", folder).split("\0"))
+    present = sorted(p for p in paths if (top / p).exists() or (top / p).is_symlink() or p in tracked)
+    if not present:
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        listing = Path(scratch) / "pathspecs"
+        listing.write_bytes(b"".join(p.encode("utf-8") + b"\0" for p in present))
+        with repo.git.custom_environment(GIT_LITERAL_PATHSPECS="1"):
+            repo.git.add("--all", f"--pathspec-from-file={listing}", "--pathspec-file-nul")
 
 
 def _staged(repo: git.Repo) -> list[str]:

@@ -88,6 +88,18 @@ def test_user_files_in_the_tree_survive_and_stale_owned_files_are_pruned(project
     assert run(project, "generate", "--check").exit_code == 0
 
 
+def test_a_hand_written_manifest_in_an_environment_folder_gets_a_warning(project: Path) -> None:
+    run(project, "generate")
+    (project / "gitops/environments/prod/configmap-extra.yaml").write_text("kind: ConfigMap\n")
+    for args in (["generate"], ["generate", "--check"]):
+        result = run(project, *args)
+        assert result.exit_code == 0, result.output  # a warning, not drift
+        (warning,) = [line for line in result.stderr.splitlines() if "[unlisted-file]" in line]
+        assert warning.startswith("kro-gen: warning: gitops/environments/prod/configmap-extra.yaml: ")
+        assert "not listed in gitops/environments/prod/kustomization.yaml" in warning
+        assert "never apply it" in warning
+
+
 def test_a_hand_edited_generated_file_is_reported_and_needs_force(project: Path) -> None:
     run(project, "generate")
     rgd = project / RGD_FILE
@@ -239,6 +251,33 @@ def test_commit_commits_only_the_tree_with_a_message_naming_graphs_and_environme
     assert "README.md" in git(project, "status", "--porcelain")
     again = run(project, "commit")
     assert again.exit_code == 0 and again.stdout.startswith("nothing to commit")
+
+
+def test_commit_leaves_hand_written_files_in_the_tree_out(project: Path) -> None:
+    run(project, "generate")
+    commit_everything(project)
+    bootstrap = project / "gitops/flux/clusters/prod-eu1/flux-system/gotk-sync.yaml"
+    bootstrap.parent.mkdir(parents=True)
+    bootstrap.write_text("# written by flux bootstrap, not yet committed\n")
+    draft = project / "gitops/environments/dev/configmap-draft.yaml"
+    draft.write_text("# a hand-written work in progress\n")
+    edit(project / "definitions/web.py", 'web.instance("prod", {"image": "nginx:1.27", "replicas": 3})\n', "")
+    assert run(project, "generate").exit_code == 0
+    git(project, "add", "definitions/web.py")
+    git(project, "commit", "-q", "-m", "drop prod")
+
+    result = run(project, "commit")
+
+    assert result.exit_code == 0, result.output
+    committed = git(project, "show", "--name-status", "--format=", "HEAD").splitlines()
+    assert "D\tgitops/environments/prod/webapp-web-app.yaml" in committed
+    assert "M\tgitops/.kro-gen/manifest.json" in committed
+    assert not [line for line in committed if "flux-system" in line or "draft" in line]
+    untracked = git(project, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert sorted(untracked) == [
+        "?? gitops/environments/dev/configmap-draft.yaml",
+        "?? gitops/flux/clusters/prod-eu1/flux-system/gotk-sync.yaml",
+    ]
 
 
 def test_commit_refuses_staged_unrelated_changes_and_a_stale_tree(project: Path) -> None:

@@ -282,3 +282,102 @@ app.instance("prod", {"host": "db"})
     assert generate(load_config(project)).graphs[0].rgd["spec"]["resources"][0]["template"]["data"] == {
         "HOST": '${schema.spec.?host.orValue("localhost")}'
     }
+
+
+def test_check_findings_point_at_the_line_that_built_the_resource_or_the_status(project: Path) -> None:
+    web = project / "definitions/web.py"
+    edit(web, '"selector": {', '"selectr": {')  # a typo inside the Deployment's template
+    add_status(web, "r.deployment.status.readyReplica > 0")
+    lines = web.read_text().splitlines()
+    deployment_line = lines.index("    deployment = Resource({") + 1
+    status_line = lines.index("@web.status") + 1
+    graph_line = next(i for i, line in enumerate(lines, 1) if line.startswith("web = ResourceGraph("))
+    with pytest.raises(CheckFailed) as caught:
+        generate(load_config(project))
+    by_rule = {f.rule: f for f in caught.value.findings}
+    typo, status_typo = by_rule["manifest-unknown-field"], by_rule["no-such-field"]
+    assert typo.location.resource == "deployment"
+    assert typo.location.file == f"project/definitions/web.py:{deployment_line}"
+    assert status_typo.location.path == "spec.schema.status.ready"
+    assert status_typo.location.file == f"project/definitions/web.py:{status_line}"
+    assert graph_line not in (deployment_line, status_line)
+
+
+def add_status(definition: Path, ready: str, type_: str = "bool") -> None:
+    """Give the WEB_APP graph in ``definition`` a status field ``ready: type_`` computed by ``ready``."""
+    edit(
+        definition,
+        "web = ResourceGraph(",
+        f"class Status(BaseModel):\n    ready: {type_}\n\n\nweb = ResourceGraph(",
+    )
+    edit(definition, "spec=Spec)", "spec=Spec, status=Status)")
+    status = f"@web.status\ndef status(schema, r):\n    return {{'ready': {ready}}}\n"
+    edit(definition, 'web.instance("dev"', f'{status}\n\nweb.instance("dev"')
+
+
+def test_a_broken_status_expression_is_one_error_not_also_a_breaking_change(tmp_path: Path) -> None:
+    project = init_repo(make_project(tmp_path))
+    definition = project / "definitions/web.py"
+    add_status(definition, "r.deployment.status.readyReplicas", "int")
+    result = generate(load_config(project))
+    assert result.plan is not None
+    write_tree(result.plan, project / "gitops")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "base")
+
+    edit(definition, "status.readyReplicas}", "status.readyReplica}")
+    with pytest.raises(CheckFailed) as caught:
+        generate(load_config(project))
+    errors = [(f.rule, f.location.path) for f in caught.value.findings if f.severity.value == "error"]
+    assert errors == [("no-such-field", "spec.schema.status.ready")]
+
+    # A real breaking change elsewhere in the same RGD is still reported with it.
+    edit(definition, '    message: str = "hello"\n', "")
+    edit(definition, '"data": {"MESSAGE": spec.message},', '"data": {"MESSAGE": "fixed"},')
+    with pytest.raises(CheckFailed) as caught:
+        generate(load_config(project))
+    rules = {f.rule for f in caught.value.findings if f.severity.value == "error"}
+    assert rules == {"no-such-field", "breaking-change"}
+
+
+def test_a_direct_mode_error_points_at_the_line_that_built_the_resource(project: Path) -> None:
+    web = project / "definitions/web.py"
+    edit(
+        web,
+        '"metadata": {"name": "web"},',
+        '"metadata": {"name": "web", "annotations": {"cfg": config.metadata.uid}},',
+    )
+    with pytest.raises(DefinitionError, match="direct mode cannot evaluate") as caught:
+        generate(load_config(project))
+    deployment_line = web.read_text().splitlines().index("    deployment = Resource({") + 1
+    location = caught.value.location
+    assert (location.graph, location.resource, location.environment) == ("web-app", "deployment", "dev")
+    assert location.file == f"project/definitions/web.py:{deployment_line}"
+
+
+def test_a_chained_graph_in_a_direct_environment_is_rendered_as_its_manifests(tmp_path: Path) -> None:
+    """A cluster without kro has no kind for the inner graph: its resources are written in its place."""
+    project = make_project(
+        tmp_path,
+        environments='[[tool.kro-gen.environments]]\nname = "dev"\nmode = "direct"\n',
+        definitions={"shop.py": CHAINED.replace('app.instance("prod"', 'app.instance("dev"')},
+    )
+    (dev,) = generate(load_config(project)).artifacts
+    bodies = [(d.body["kind"], d.body["metadata"], d.wave) for d in dev.documents]
+    # no Database object (nothing in a plain cluster serves that kind), but the ConfigMap of the
+    # database graph, rendered from the spec the shop passed to it
+    assert bodies == [("ConfigMap", {"name": "db-settings", "namespace": "dev"}, 0)]
+    assert dev.documents[0].body["data"] == {"SIZE": "large"}
+
+    # A value the inner graph cannot have without a cluster is an error at the inner graph's line.
+    edit(
+        project / "definitions/shop.py",
+        '"data": {"SIZE": schema.spec.size}',
+        '"data": {"UID": schema.metadata.uid}',
+    )
+    with pytest.raises(DefinitionError, match="direct mode cannot evaluate") as caught:
+        generate(load_config(project))
+    lines = (project / "definitions/shop.py").read_text().splitlines()
+    settings_line = next(i for i, line in enumerate(lines, 1) if '"settings": Resource({' in line)
+    assert (caught.value.location.graph, caught.value.location.resource) == ("database", "settings")
+    assert (caught.value.location.file or "").endswith(f"definitions/shop.py:{settings_line}")

@@ -169,3 +169,52 @@ def test_git_failures_become_one_line_errors(repo: Path) -> None:
     with pytest.raises(KroGenError, match="hook says no") as caught:
         commit_generated(repo, repo / "gitops")
     assert "\n" not in str(caught.value)
+
+
+def test_with_owned_paths_only_those_files_are_committed_and_hand_written_ones_stay_out(repo: Path) -> None:
+    put(repo, "gitops/platform/rgds/rgd-a.yaml", "v1\n")
+    put(repo, "gitops/environments/dev/old.yaml", "old\n")
+    commit_all(repo)
+    put(repo, "gitops/platform/rgds/rgd-a.yaml", "v2\n")
+    (repo / "gitops/environments/dev/old.yaml").unlink()
+    put(repo, "gitops/environments/dev/new.yaml", "new\n")
+    put(repo, "gitops/flux/clusters/prod/flux-system/gotk-sync.yaml", "# flux bootstrap\n")
+    put(repo, "gitops/environments/dev/my-extra.yaml", "work in progress\n")
+    owned = [
+        "platform/rgds/rgd-a.yaml",
+        "environments/dev/old.yaml",  # owned at HEAD, deleted by the regeneration
+        "environments/dev/new.yaml",
+        "environments/dev/never-written.yaml",  # neither on disk nor tracked: skipped, not an error
+    ]
+
+    assert commit_generated(repo, repo / "gitops", paths=owned) is not None
+
+    shown = git(repo, "show", "--name-status", "--format=", "HEAD").splitlines()
+    assert sorted(shown) == [
+        "A\tgitops/environments/dev/new.yaml",
+        "D\tgitops/environments/dev/old.yaml",
+        "M\tgitops/platform/rgds/rgd-a.yaml",
+    ]
+    untracked = git(repo, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert sorted(untracked) == [
+        "?? gitops/environments/dev/my-extra.yaml",
+        "?? gitops/flux/clusters/prod/flux-system/gotk-sync.yaml",
+    ]
+
+
+def test_with_owned_paths_a_staged_hand_written_file_in_the_output_is_refused(repo: Path) -> None:
+    put(repo, "gitops/platform/rgds/rgd-a.yaml", "a\n")
+    put(repo, "gitops/environments/dev/secret.yaml", "plaintext\n")
+    git(repo, "add", "gitops/environments/dev/secret.yaml")
+    with pytest.raises(ValidationError, match=r"gitops/environments/dev/secret\.yaml") as caught:
+        commit_generated(repo, repo / "gitops", paths=["platform/rgds/rgd-a.yaml"])
+    assert "kro-gen commits only the files kro-gen generated in gitops/" in str(caught.value)
+    assert git(repo, "diff", "--cached", "--name-only").split() == ["gitops/environments/dev/secret.yaml"]
+
+
+def test_an_output_folder_at_the_repository_root_commits_its_files(repo: Path) -> None:
+    put(repo, "platform/rgds/rgd-a.yaml", "a\n")
+    put(repo, "notes.txt", "mine\n")
+    assert commit_generated(repo, repo, paths=["platform/rgds/rgd-a.yaml"]) is not None
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["platform/rgds/rgd-a.yaml"]
+    assert git(repo, "log", "-1", "--format=%s").strip() == "kro-gen: regenerate a"

@@ -33,8 +33,18 @@ from kro_gen.check.cel_types import (
     strip_optional,
 )
 from kro_gen.expr import nodes as n
+from kro_gen.expr.format_clauses import format_problem
 
 _BOOL_MACROS = frozenset({"all", "exists", "exists_one", "existsOne"})
+#: The argument types of cel-go's standard conversion overloads (anything else: "no matching overload").
+_CONVERSIONS = {
+    "string": frozenset({"string", "int", "uint", "double", "bool", "bytes", "timestamp", "duration"}),
+    "int": frozenset({"int", "uint", "double", "string", "timestamp", "duration"}),
+    "uint": frozenset({"uint", "int", "double", "string"}),
+    "double": frozenset({"double", "int", "uint", "string"}),
+    "bool": frozenset({"bool", "string"}),
+    "bytes": frozenset({"bytes", "string"}),
+}
 _ARITHMETIC = frozenset({"-", "*", "/", "%"})
 _ORDERING = frozenset({"<", "<=", ">", ">="})
 
@@ -277,6 +287,8 @@ class Inferrer:
             bound = {**scope, node.args[0].name: self._infer(node.args[1], scope)}
             return self._infer(node.args[2], bound)
         args = [self._infer(arg, scope) for arg in node.args]
+        if name in _CONVERSIONS and len(args) == 1:
+            self._conversion(node, args[0])
         if name in GLOBAL_RESULTS:
             return GLOBAL_RESULTS[name]
         if name in SAME_AS_FIRST and args:
@@ -285,9 +297,43 @@ class Inferrer:
             return optional_of(args[0])
         return DYN
 
+    def _format(self, node: n.Method, scope: Mapping[str, CelType]) -> None:
+        """cel-go's format validator: a literal pattern with a literal list is checked at RGD creation."""
+        target, args = node.target, node.args
+        if not (isinstance(target, n.Literal) and isinstance(target.value, str)):
+            return
+        if len(args) != 1 or not isinstance(args[0], n.ListLit):
+            return
+        probe = Inferrer(scope)  # the items were inferred (and their problems kept) with the list
+        kinds: list[str | None] = [probe.infer(item).kind for item in args[0].items]
+        problem = format_problem(target.value, kinds)
+        if problem:
+            self._problem(
+                "expression-type",
+                f"{problem} (in {_text(node)})",
+                "use %s for any value, %d/%f/%e for numbers, one argument per clause; %% is a '%'",
+            )
+
+    def _conversion(self, node: n.Call, argument: CelType) -> None:
+        if argument.is_dyn or argument.kind in _CONVERSIONS[node.function]:
+            return
+        if argument.kind == "optional":
+            fix = "unwrap the optional first, e.g. x.?f.orValue(default)"
+        elif node.function == "string" and argument.kind in ("list", "map", "object"):
+            fix = 'join a list of strings with .join(","), pick one item or field, or json.marshal(...) it'
+        else:
+            fix = f"convert a value {node.function}() accepts, e.g. a string or a number"
+        self._problem(
+            "expression-type",
+            f"{node.function}() has no overload for {argument} (in {_text(node)})",
+            fix,
+        )
+
     def _method(self, node: n.Method, scope: Mapping[str, CelType]) -> CelType:
         receiver = self._infer(node.target, scope)
         args = [self._infer(arg, scope) for arg in node.args]
+        if node.function == "format":
+            self._format(node, scope)
         result, problem = method_result(receiver, node.function, args)
         if problem:
             self._problem(

@@ -45,7 +45,7 @@ def _check_syntax(view: RgdView, site: Site) -> list[Finding]:
             "expression-syntax",
             f"${{{expression.cel}}} is not valid CEL: {expression.error}",
             view.at(site.path, site.resource),
-            "fix the expression; use double-quoted CEL strings and balanced braces",
+            expression.hint or "fix the expression; use double-quoted CEL strings and balanced braces",
         )
         for expression in site.expressions
         if expression.error is not None

@@ -246,6 +246,35 @@ def _check_external_ref(view: RgdView, resource: ResourceView) -> list[Finding]:
     return found
 
 
+def _selector_types(
+    view: RgdView, resource: ResourceView, selector: Mapping[str, Any], path: Path
+) -> list[Finding]:
+    """matchLabels must be a map of strings and matchExpressions a list (RGD CRD types, checked on apply)."""
+    labels, expressions = selector.get("matchLabels"), selector.get("matchExpressions")
+    found = []
+    if labels is not None and not (
+        isinstance(labels, Mapping) and all(isinstance(v, str) for v in labels.values())
+    ):
+        found.append(
+            finding(
+                "externalref-shape",
+                "selector.matchLabels must be a map of strings (the RGD CRD types it so)",
+                view.at((*path, "matchLabels"), resource),
+                'write each label on its own; a value may be an expression: {team: "${schema.spec.team}"}',
+            )
+        )
+    if expressions is not None and not isinstance(expressions, list):
+        found.append(
+            finding(
+                "externalref-shape",
+                f"selector.matchExpressions must be a list, not a {type_name(expressions)}",
+                view.at((*path, "matchExpressions"), resource),
+                "write a list of {key, operator, values} requirements",
+            )
+        )
+    return found
+
+
 def _check_selector(view: RgdView, resource: ResourceView, selector: Any, path: Path) -> list[Finding]:
     if not isinstance(selector, Mapping):
         return [
@@ -257,6 +286,7 @@ def _check_selector(view: RgdView, resource: ResourceView, selector: Any, path: 
             )
         ]
     found = unknown_keys(selector, _SELECTOR_KEYS, path, view, resource, where="a label selector")
+    found += _selector_types(view, resource, selector, path)
     expressions = selector.get("matchExpressions")
     for index, requirement in enumerate(expressions if isinstance(expressions, list) else []):
         req_path = (*path, "matchExpressions", index)
@@ -264,6 +294,17 @@ def _check_selector(view: RgdView, resource: ResourceView, selector: Any, path: 
         found += unknown_keys(
             req, _REQUIREMENT_KEYS, req_path, view, resource, where="a selector requirement"
         )
+        values = req.get("values")
+        if values is not None and not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
+            found.append(
+                finding(
+                    "externalref-shape",
+                    f"selector requirement {index}: values must be a list of strings (the RGD CRD types it "
+                    f"as an array, so the API server rejects a {type_name(values)})",
+                    view.at((*req_path, "values"), resource),
+                    'list the values; each item may be an expression: values: ["${schema.spec.env}"]',
+                )
+            )
         operator = req.get("operator")
         if not isinstance(req.get("key"), str) or operator not in _OPERATORS:
             found.append(

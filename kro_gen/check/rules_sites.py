@@ -38,6 +38,7 @@ class Expression:
     cel: str
     node: n.Node | None
     error: str | None
+    hint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ class _Parser:
             try:
                 cached = Expression(cel, parse_cel(cel), None)
             except ExpressionError as error:
-                cached = Expression(cel, None, error.message)
+                cached = Expression(cel, None, error.message, error.hint)
             self._cache[cel] = cached
         return cached
 

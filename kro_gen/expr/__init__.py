@@ -5,6 +5,7 @@
 * :mod:`.parser` - kro CEL -> tree (:func:`parse_cel`); :mod:`.lexer` - its tokens.
 * :mod:`.kro_text` - ``${...}`` in YAML strings, exactly as kro v0.9.3 extracts them.
 * :mod:`.catalog` - the functions kro v0.9.3 knows, disables, gates; which return bytes.
+* :mod:`.format_clauses` - the ``string.format`` checks kro runs when it accepts an RGD.
 * :mod:`.celpy_render`, :mod:`.engine` - cel-python text, compile, evaluate, :func:`check_parses`.
 
 Nothing here imports cel-python until an expression is compiled or evaluated.

@@ -18,7 +18,6 @@ class Kind(Enum):
     """What a token is."""
 
     IDENT = "identifier"
-    QUOTED_IDENT = "quoted identifier"
     INT = "integer"
     UINT = "unsigned integer"
     FLOAT = "number"
@@ -105,7 +104,6 @@ _PUNCTUATION = (
 )
 
 _IDENT = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
-_QUOTED_IDENT = re.compile(r"`[a-zA-Z0-9_.\-/ ]+`")
 _FLOAT = re.compile(
     r"(?:[0-9]+\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+|\.[0-9]+(?:[eE][+-]?[0-9]+)?)"
 )
@@ -190,14 +188,13 @@ def _next_token(text: str, pos: int) -> Token:
     if char in "\"'":
         return _string(text, pos, prefix="")
     if char == "`":
-        match = _QUOTED_IDENT.match(text, pos)
-        if not match:
-            raise syntax_error(
-                "a quoted field name must be closed by ` and hold only letters, digits and _ . - / space",
-                text,
-                pos,
-            )
-        return Token(Kind.QUOTED_IDENT, match.group(), match.group()[1:-1], pos)
+        # cel-go parses `name` only with EnableIdentifierEscapeSyntax, which kro v0.9.3 leaves off
+        raise syntax_error(
+            "unsupported syntax '`': kro's CEL has no backtick-quoted field names",
+            text,
+            pos,
+            hint='index the map instead: x["my-key"] (or x[?"my-key"] for an optional read)',
+        )
     ident = _IDENT.match(text, pos)
     if ident:
         word = ident.group()

@@ -187,14 +187,14 @@ class _Parser:
         if optional:
             self.advance()
         name_token = self.token
-        if name_token.kind not in (Kind.IDENT, Kind.QUOTED_IDENT):
+        if name_token.kind is not Kind.IDENT:
             raise self.error(f"expected a field name after '.', found {name_token.describe()}")
         self.advance()
         name = str(name_token.value)
         if not self.at("("):
             return n.Select(operand, name, optional)
-        if optional or name_token.kind is Kind.QUOTED_IDENT:
-            raise self.error("a method cannot be called with '.?' or a quoted name", name_token)
+        if optional:
+            raise self.error("a method cannot be called with '.?'", name_token)
         open_paren = self.advance()
         args = self.arguments(open_paren)
         return self.receiver_call(operand, name, args, name_token)
@@ -245,8 +245,6 @@ class _Parser:
                 return self.signed_number()
             if token.text == ".":
                 raise self.error("names with a leading '.' are not supported", hint="drop the leading '.'")
-        if token.kind is Kind.QUOTED_IDENT:
-            raise self.error("a quoted name can only follow a '.'")
         raise self.error(f"expected an expression, found {token.describe()}")
 
     # -- primaries ----------------------------------------------------------------------------

@@ -45,8 +45,7 @@ _MEMBER = 8
 
 _INT64 = (-(2**63), 2**63 - 1)
 _FIELD_NAME = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
-_QUOTABLE_FIELD = re.compile(r"[a-zA-Z0-9_.\-/ ]+")
-# lexer keywords: after a dot they still need backticks (other reserved words are fine there)
+# lexer keywords cannot follow a dot (other reserved words are fine there)
 _KEYWORDS = frozenset({"true", "false", "null", "in"})
 
 
@@ -59,16 +58,21 @@ def quote_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def field_name(name: str) -> str:
-    """``name`` as it follows a dot: bare when CEL allows it, else in backticks (cel-go >= 0.23)."""
-    if _FIELD_NAME.fullmatch(name) and name not in _KEYWORDS:
-        return name
-    if _QUOTABLE_FIELD.fullmatch(name):
-        return f"`{name}`"
-    raise ExpressionError(
-        f"the field name {name!r} cannot be written after a dot in CEL",
-        hint=f'index the map instead: x["{name}"]',
-    )
+def is_field_name(name: str) -> bool:
+    """Whether ``name`` can follow a dot in kro's CEL (``x.name``)."""
+    return bool(_FIELD_NAME.fullmatch(name)) and name not in _KEYWORDS
+
+
+def member_access(name: str, optional: bool = False) -> str:
+    """The text that selects ``name``: ``.name`` (``.?name``), or ``["name"]`` (``[?"name"]``).
+
+    kro v0.9.3 does not enable cel-go's backtick field syntax (``x.`a-b```: "unsupported syntax"),
+    so a name that cannot follow a dot (``my-key``, ``app.kubernetes.io/name``, ``in``) is indexed.
+    That is how map keys such as ConfigMap data keys and labels are read.
+    """
+    if is_field_name(name):
+        return f".?{name}" if optional else f".{name}"
+    return f"[?{quote_string(name)}]" if optional else f"[{quote_string(name)}]"
 
 
 def _literal(value: n.LiteralValue) -> str:
@@ -161,8 +165,7 @@ def render_cel(node: n.Node) -> str:
             )
         return node.name
     if isinstance(node, n.Select):
-        dot = ".?" if node.optional else "."
-        return f"{_member_target(node.operand)}{dot}{field_name(node.field)}"
+        return _member_target(node.operand) + member_access(node.field, node.optional)
     if isinstance(node, n.Index):
         opener = "[?" if node.optional else "["
         return f"{_member_target(node.operand)}{opener}{render_cel(node.index)}]"
@@ -179,6 +182,13 @@ def render_cel(node: n.Node) -> str:
         otherwise = _wrap(node.otherwise, _PRECEDENCE["?:"])
         return f"{cond} ? {then} : {otherwise}"
     if isinstance(node, n.Call):
+        if node.function == "has" and any(
+            isinstance(a, n.Select) and not is_field_name(a.field) for a in node.args
+        ):
+            raise ExpressionError(
+                "has() only takes a field that can follow a dot; kro cannot test other keys with has()",
+                hint='test a map key with cel.in_("my-key", m) instead',
+            )
         return f"{node.function}({', '.join(render_cel(a) for a in node.args)})"
     if isinstance(node, n.Method):
         args = ", ".join(render_cel(a) for a in node.args)

@@ -176,7 +176,22 @@ class Expr:
             "'in' on an expression cannot be answered in Python", hint="use cel.in_(item, collection)"
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> NoReturn:  # ``==`` builds an expression, so an expression is no dict key
+        raise ExpressionError(
+            "an expression cannot be a dict key or a set item (kro never evaluates map keys)",
+            hint="use a literal key, or cel.map_of([(key, value)]) for keys known only in the cluster",
+        )
+
+    def __int__(self) -> NoReturn:
+        raise ExpressionError(
+            "int() of an expression is not known in Python", hint="use cel.int_(x) to convert in the cluster"
+        )
+
+    def __float__(self) -> NoReturn:
+        raise ExpressionError(
+            "float() of an expression is not known in Python",
+            hint="use cel.double(x) to convert in the cluster",
+        )
 
     def __format__(self, spec: str) -> str:
         if spec:
@@ -246,6 +261,20 @@ def to_node(value: object) -> n.Node:
     )
 
 
+def require_stringable(value: Expr) -> None:
+    """Raise when ``string(value)`` cannot compile: CEL's ``string()`` has no list or map overload.
+
+    kro rejects such an RGD ("found no matching overload for 'string'"), so a list or an object in
+    an f-string, ``cel.template`` or a string field is an error at build time.
+    """
+    if value._type in ("list", "map"):
+        raise ExpressionError(
+            f"a {value._type} cannot be turned into a string: CEL's string() takes scalars only",
+            hint='join a list of strings with cel.join(x, ","), pick one item or field, '
+            'or serialise it with cel.call("json.marshal", x, type="string")',
+        )
+
+
 def template_node(parts: Sequence[str | Expr]) -> n.Node:
     """A string template from literal text and expressions; non-string parts get ``string()``."""
     out: list[str | n.Node] = []
@@ -259,6 +288,7 @@ def template_node(parts: Sequence[str | Expr]) -> n.Node:
             continue
         node = part._node
         if part._type != "string":
+            require_stringable(part)
             node = n.Call("string", (node,))
         out.append(node)
     if len(out) == 1 and isinstance(out[0], n.Node):

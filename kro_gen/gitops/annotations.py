@@ -71,8 +71,9 @@ def instance_annotations(wave: int) -> dict[str, str]:
 
 
 def namespace_annotations() -> dict[str, str]:
-    """Annotations of a Namespace: first wave, never pruned (pruning it would delete all it holds)."""
-    return {SYNC_WAVE: str(NAMESPACE_WAVE), SYNC_OPTIONS: "Prune=false", FLUX_PRUNE: DISABLED}
+    """Annotations of a Namespace: first wave, never pruned nor deleted with its Application (either
+    would delete all it holds, including what other environments sharing the namespace put there)."""
+    return {SYNC_WAVE: str(NAMESPACE_WAVE), SYNC_OPTIONS: "Prune=false,Delete=false", FLUX_PRUNE: DISABLED}
 
 
 def manifest_annotations(wave: int, body: Mapping[str, Any]) -> dict[str, str]:

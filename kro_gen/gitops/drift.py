@@ -8,6 +8,11 @@ Kinds of drift, each with a unified diff from the disk (``a/``) to the plan (``b
 * ``stale``       owned, no longer planned, still on disk (a write would delete it);
 * ``unowned``     planned, but the path holds a file kro-gen does not own (a write would refuse);
 * ``interrupted`` an earlier write stopped halfway (its journal is still there).
+
+:func:`unlisted_files` finds what is not drift but still worth a warning: hand-written manifests put in
+a folder whose ``kustomization.yaml`` kro-gen writes. That list names only generated files, so Argo CD
+and Flux never apply them (kro-gen does not add them: the tree would then depend on whatever lies on
+disk, and the checks every generated object passes would not cover them).
 """
 
 from __future__ import annotations
@@ -18,8 +23,11 @@ from pathlib import Path
 from typing import Literal
 
 from kro_gen.gitops.index import file_sha256, read_index, sha256_bytes
+from kro_gen.gitops.layout import KUSTOMIZATION
 from kro_gen.gitops.model import TreePlan
 from kro_gen.gitops.writer import JOURNAL_PATH
+
+_MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 DriftKind = Literal["missing", "changed", "hand-edited", "stale", "unowned", "interrupted"]
 
@@ -80,3 +88,21 @@ def check_tree(plan: TreePlan, root: Path | str) -> list[Drift]:
 def render_diff(drifts: list[Drift]) -> str:
     """A human-readable report: one ``# <kind>: <path>`` line per drift, followed by its diff."""
     return "".join(f"# {drift.kind}: {drift.path}\n{drift.diff}" for drift in drifts)
+
+
+def unlisted_files(plan: TreePlan, root: Path | str) -> list[tuple[str, str]]:
+    """``(manifest, kustomization)`` pairs, paths relative to ``root``, sorted: each manifest on disk
+    sits under a folder whose planned ``kustomization.yaml`` does not list it, so no GitOps tool
+    applies it."""
+    root = Path(root)
+    folders = {path.rpartition("/")[0] for path in plan.files if path.rpartition("/")[2] == KUSTOMIZATION}
+    found: dict[str, str] = {}
+    for folder in sorted(folders, key=len):  # the nearest (longest) folder wins
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for path in base.rglob("*"):
+            relative = path.relative_to(root).as_posix()
+            if path.suffix in _MANIFEST_SUFFIXES and path.is_file() and relative not in plan.files:
+                found[relative] = f"{folder}/{KUSTOMIZATION}"
+    return sorted(found.items())

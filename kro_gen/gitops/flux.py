@@ -2,9 +2,14 @@
 
 Per cluster, the folder ``flux bootstrap ... --path=<output>/flux/clusters/<cluster>`` syncs::
 
-    source.yaml            GitRepository of the repo, ignoring everything but the output dir
     kro-rgds.yaml          Kustomization of platform/rgds (only when the cluster has a kro environment)
     kro-env-<env>.yaml     one Kustomization per environment on the cluster
+
+Every Kustomization reads the GitRepository ``flux bootstrap`` creates (``flux-system``): it already
+holds the repository's URL, branch and credentials, so a private repository, or one reached over SSH,
+works without a second source that would need its own secret (flux2-kustomize-helm-example does the
+same). A generated GitRepository could not know the bootstrap secret's kind (SSH key or token) and
+would fail to clone any private repository.
 
 ``kro-rgds`` waits for every RGD with CEL health checks (Flux's kstatus calls an object without
 conditions "Current" and ignores per-condition ``observedGeneration``, so plain ``wait`` would release the
@@ -32,8 +37,8 @@ from kro_gen.gitops.model import EnvironmentArtifact, GraphArtifact, TreeSetting
 
 CLUSTERS_DIR = "flux/clusters"
 RGDS_NAME = "kro-rgds"
-SOURCE_API = "source.toolkit.fluxcd.io/v1"
 KUSTOMIZE_API = "kustomize.toolkit.fluxcd.io/v1"
+_SCP_LIKE = re.compile(r"(?P<user>[^@/:]+@)?(?P<host>[^@/:]+):(?P<path>(?!//).+)")
 
 _READY_CURRENT = (
     "status.?conditions.orValue([]).exists(c, c.type == 'Ready' && c.status == 'True' "
@@ -55,38 +60,37 @@ def env_kustomization_name(environment: str) -> str:
     return f"kro-env-{environment}"
 
 
+_INSTANCE_FAILED = (
+    "status.?state.orValue('') in ['FAILED', 'ERROR'] && !status.?conditions.orValue([]).exists(c, "
+    "c.type == 'Ready' && c.?observedGeneration.orValue(metadata.generation) != metadata.generation)"
+)
+
+
 def instance_health(api_version: str, kind: str) -> dict[str, str]:
-    """CEL health check of one kro instance kind (Flux ``healthCheckExprs`` entry)."""
+    """CEL health check of one kro instance kind (Flux ``healthCheckExprs`` entry).
+
+    Failed needs an error state that kro reported for the current generation: right after an edit the
+    state left from the previous spec is stale (its Ready condition names an older generation), and
+    Flux would give up on a change kro has not even looked at.
+    """
     return {
         "apiVersion": api_version,
         "kind": kind,
-        "failed": "status.?state.orValue('') in ['FAILED', 'ERROR']",
+        "failed": _INSTANCE_FAILED,
         "current": _READY_CURRENT,
     }
 
 
-def _ref(revision: str) -> dict[str, str]:
-    if re.fullmatch(r"[0-9a-f]{40}", revision):
-        return {"commit": revision}
-    if revision.startswith("refs/"):
-        return {"name": revision}
-    return {"branch": revision}
+def git_url(url: str) -> str:
+    """``url`` as Flux accepts it: scp-like ``git@host:org/repo.git`` becomes ``ssh://git@host/org/repo.git``.
 
-
-def git_repository(settings: TreeSettings) -> dict[str, Any]:
-    """The GitRepository; its artifact holds only the output dir."""
-    ignore = "/*\n" if settings.repo_dir == "." else f"/*\n!/{settings.repo_dir}/\n"
-    return {
-        "apiVersion": SOURCE_API,
-        "kind": "GitRepository",
-        "metadata": {"name": settings.flux_source_name, "namespace": settings.flux_namespace},
-        "spec": {
-            "interval": "1m",
-            "url": settings.repo_url,
-            "ref": _ref(settings.revision),
-            "ignore": ignore,
-        },
-    }
+    ``flux bootstrap --url`` and a GitRepository's ``spec.url`` take only ``http``, ``https`` and ``ssh``
+    URLs, while ``git clone`` (and so the ``origin`` remote) commonly uses the scp-like form.
+    """
+    match = _SCP_LIKE.fullmatch(url)
+    if match is None:
+        return url
+    return f"ssh://{match['user'] or ''}{match['host']}/{match['path'].lstrip('/')}"
 
 
 def kustomization(
@@ -120,7 +124,6 @@ def plan_flux(
     files: dict[str, str] = {}
     for cluster in topology.clusters(environments):
         folder = f"{CLUSTERS_DIR}/{cluster.name}"
-        files[f"{folder}/source.yaml"] = dump_yaml(git_repository(settings), header=head)
         if cluster.has_kro:
             body = kustomization(
                 RGDS_NAME,

@@ -56,14 +56,31 @@ def read_index(root: Path) -> dict[str, str]:
         return {}
     where = Location(file=str(path))
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ValidationError(
-            f"cannot read the ownership index: {error}",
-            location=where,
-            hint="restore it from git (git checkout -- <file>); without it kro-gen cannot tell its files",
-            rule="ownership-index",
-        ) from error
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise _unreadable(error, where) from error
+    return index_files(text, where)
+
+
+def _unreadable(error: Exception, where: Location) -> ValidationError:
+    return ValidationError(
+        f"cannot read the ownership index: {error}",
+        location=where,
+        hint="restore it from git (git checkout -- <file>); without it kro-gen cannot tell its files",
+        rule="ownership-index",
+    )
+
+
+def index_files(text: str, where: Location) -> dict[str, str]:
+    """The files (path -> sha256) an index ``text`` records (read from disk or from a git revision).
+
+    Raises:
+        ValidationError: ``text`` is not a kro-gen index; ``where`` names it in the error.
+    """
+    try:
+        body = json.loads(text)
+    except ValueError as error:
+        raise _unreadable(error, where) from error
     files = body.get("files") if isinstance(body, dict) else None
     valid = (
         isinstance(body, dict)

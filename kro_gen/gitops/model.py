@@ -105,18 +105,19 @@ class TreeSettings:
     """How the tree is laid out and wired.
 
     Attributes:
-        repo_url: the Git repository Argo CD and Flux read.
-        revision: branch (or ``refs/...`` name, or 40-hex commit) they track.
+        repo_url: the Git repository Argo CD reads (Flux reads the one it was bootstrapped from).
+        revision: branch, tag or commit Argo CD tracks; the branch the README bootstraps Flux with.
         output_dir: path of the tree inside the repository.
         wiring: which GitOps tools get wiring: any of ``argocd`` and ``flux``.
         argocd_namespace: namespace Argo CD runs in (Applications and the AppProject live there).
         argocd_project: name of the generated AppProject.
-        flux_namespace: namespace of the Flux controllers (GitRepository and Kustomizations live there).
+        flux_namespace: namespace of the Flux controllers (the Kustomizations live there).
         tool_version: kro-gen's version, recorded in the ownership index only.
         create_namespaces: emit a Namespace object per environment namespace.
         kro_namespace: namespace kro runs in; the destination namespace of the Argo CD RGD Applications,
             which only apply cluster-scoped RGDs but need a permitted destination.
-        flux_source_name: name of the generated Flux GitRepository.
+        flux_source_name: the Flux GitRepository every Kustomization reads: by default the one
+            ``flux bootstrap`` creates, which carries the repository's credentials.
         config_source: what the wiring files were generated from (named in their header).
     """
 
@@ -130,7 +131,7 @@ class TreeSettings:
     tool_version: str = "0.1.0"
     create_namespaces: bool = True
     kro_namespace: str = "kro-system"
-    flux_source_name: str = "kro-gen"
+    flux_source_name: str = "flux-system"
     config_source: str = "pyproject.toml"
 
     @property

@@ -9,7 +9,7 @@ from kro_gen.emit.mermaid import graph_mermaid
 from kro_gen.gitops import annotations as ann
 from kro_gen.gitops import layout, topology
 from kro_gen.gitops.argocd import HEALTH_PATCH_FILE, ROOT_FILE
-from kro_gen.gitops.flux import CLUSTERS_DIR
+from kro_gen.gitops.flux import CLUSTERS_DIR, git_url
 from kro_gen.gitops.model import STATE_DIR, EnvironmentArtifact, GraphArtifact, TreeSettings
 
 
@@ -96,20 +96,79 @@ def _flux(settings: TreeSettings, clusters: Sequence[topology.Cluster]) -> list[
         "",
         "```sh",
     ]
+    url = git_url(settings.repo_url)
     for cluster in clusters:
         path = settings.repo_path(f"{CLUSTERS_DIR}/{cluster.name}")
-        lines.append(
-            f"flux bootstrap git --url={settings.repo_url} --branch={settings.revision} --path={path}"
-        )
+        lines.append(f"flux bootstrap git --url={url} --branch={settings.revision} --path={path}")
     lines += [
         "```",
         "",
         "`kro-rgds` applies the RGDs and waits until kro reports them Ready; the `kro-env-<environment>` "
-        "Kustomizations of kro environments depend on it. `flux-system/` is written by `flux bootstrap` "
-        "and is never touched by kro-gen.",
+        "Kustomizations of kro environments depend on it. Every Kustomization reads the "
+        f"`{settings.flux_source_name}` GitRepository that `flux bootstrap` creates (with the repository's "
+        "credentials). `flux-system/` is written by `flux bootstrap` and is never touched by kro-gen.",
         "",
     ]
     return lines
+
+
+def _no_wiring() -> list[str]:
+    return [
+        "No Argo CD or Flux wiring is generated (`wiring = []`). Sync `platform/rgds/` to every cluster "
+        "that runs a kro environment and wait until each RGD is Ready before syncing "
+        "`environments/<environment>/`; the annotations on every object (waves, sync options) serve "
+        "Argo CD and Flux alike.",
+        "",
+    ]
+
+
+def _removal(settings: TreeSettings) -> list[str]:
+    """What happens in the clusters when a graph or an environment leaves the definitions."""
+    argocd, flux = "argocd" in settings.wiring, "flux" in settings.wiring
+    lines = [
+        "## Removing a graph or an environment",
+        "",
+        "Removing a graph deletes its RGD file and its instances' files in one commit. That is safe because "
+        "no RGD is ever deleted automatically: an RGD deleted before its instances would leave them with a "
+        "kro finalizer that no controller removes.",
+        "",
+    ]
+    if argocd:
+        lines.append(
+            "- Argo CD: the environment Applications prune the instances; `kro-rgds-<cluster>` then waits "
+            'for you to confirm the RGD\'s prune (`Prune=confirm`, "Confirm Pruning"): confirm once the '
+            "instances are gone."
+        )
+    if flux:
+        lines.append(
+            "- Flux: the `kro-env-<environment>` Kustomizations prune the instances; RGDs carry "
+            "`kustomize.toolkit.fluxcd.io/prune: disabled`, so once the instances are gone delete each "
+            "with `kubectl delete resourcegraphdefinition <name>`."
+        )
+    if not settings.wiring:
+        lines.append("- Delete the instances first, then the RGD.")
+    lines += [
+        "",
+        "kro keeps the CRD of a deleted RGD (its default `allowCRDDeletion: false`).",
+        "",
+        "Removing an environment deletes its folder and its wiring; the Namespace is never pruned.",
+        "",
+    ]
+    if argocd:
+        lines.append(
+            "- Argo CD: the root Application waits for you to confirm deleting `kro-env-<environment>` "
+            "(`Prune=confirm`). That Application has no resources finalizer, so what it deployed stays "
+            "in the cluster; to remove it too, run `argocd app delete kro-env-<environment> --cascade` "
+            "after the commit."
+        )
+    if flux:
+        lines.append(
+            "- Flux: `flux-system` prunes the `kro-env-<environment>` Kustomization, and a deleted "
+            "Kustomization with `prune: true` deletes everything it applied."
+        )
+    if not settings.wiring:
+        lines.append("- Delete what it deployed yourself.")
+    return [*lines, ""]
 
 
 def render_readme(
@@ -149,6 +208,9 @@ def render_readme(
         lines += _argocd(settings)
     if "flux" in settings.wiring:
         lines += _flux(settings, clusters)
+    if not settings.wiring:
+        lines += _no_wiring()
+    lines += _removal(settings)
     if graphs:
         lines += ["## Resource graphs", ""]
     for graph in sorted(graphs, key=lambda g: g.name):

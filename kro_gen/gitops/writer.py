@@ -128,11 +128,13 @@ def _inside(root: Path, relative: str) -> bool:
     return resolved == base or base in resolved.parents
 
 
-def _refuse(paths: list[str], message: str, hint: str, rule: str) -> None:
+def _refuse(root: Path, paths: list[str], message: str, hint: str, rule: str) -> None:
+    """Raise naming every path; the location is the first one under ``root`` (a bare ``README.md`` would
+    read as the project's own README)."""
     if paths:
         raise ValidationError(
             f"{message}: {', '.join(sorted(paths))}",
-            location=Location(file=sorted(paths)[0]),
+            location=Location(file=str(root / sorted(paths)[0])),
             hint=hint,
             rule=rule,
         )
@@ -143,11 +145,16 @@ def _check(plan: TreePlan, root: Path, owned: dict[str, str], *, adopt: bool, fo
     blocked = [p for p in plan.files if not _inside(root, p) or (root / p).is_dir()]
     blocked += [p for p in plan.files if any((root / parent).is_file() for parent in Path(p).parents)]
     _refuse(
-        blocked, "planned paths are blocked by a directory, file or link", "move those away", "blocked-path"
+        root,
+        blocked,
+        "planned paths are blocked by a directory, file or link",
+        "move those away",
+        "blocked-path",
     )
     unowned = [p for p in plan.files if p not in owned and ((root / p).exists() or (root / p).is_symlink())]
     if not adopt:
         _refuse(
+            root,
             unowned,
             "refusing to overwrite files kro-gen does not own",
             "move them away, or rerun with --adopt to let kro-gen take them over",
@@ -161,6 +168,7 @@ def _check(plan: TreePlan, root: Path, owned: dict[str, str], *, adopt: bool, fo
     ]
     if not force:
         _refuse(
+            root,
             edited,
             "owned files were edited by hand",
             "change the definitions instead (see `kro-gen diff`), or rerun with --force to discard the edits",

@@ -32,7 +32,12 @@ def chained_resource(
     if not has_expression(spec):
         from kro_gen.schema import validate_instance
 
-        validate_instance(inner.spec_model, spec, location=Location(graph=inner.name, path="spec"))
+        try:
+            validate_instance(inner.spec_model, spec, location=Location(path="spec"))
+        except DefinitionError as error:
+            # The mistake is in the graph calling use() (the location is filled in by its build).
+            error.hint = f"correct the spec passed to the {inner.name!r} graph's use(...)"
+            raise
     metadata: dict[str, Any] = {"name": name}
     if namespace is not None:
         metadata["namespace"] = namespace
@@ -55,10 +60,14 @@ def _check_fields(inner: ResourceGraph, values: Mapping[str, Any], path: str) ->
     aliases = {f.alias or k: k for k, f in fields.items()}
     for key, value in values.items():
         if key not in aliases:
+            import difflib
+
+            close = difflib.get_close_matches(str(key), list(aliases), n=1, cutoff=0.6)
+            known = f"fields are {', '.join(aliases)}"
             raise DefinitionError(
-                f"{inner.kind} has no spec field {path}.{key}",
-                location=Location(graph=inner.name, path=f"{path}.{key}"),
-                hint=f"fields are {', '.join(aliases)}",
+                f"{inner.kind} (graph {inner.name!r}) has no spec field {path}.{key}",
+                location=Location(path=f"{path}.{key}"),
+                hint=f"did you mean {close[0]!r}? ({known})" if close else known,
                 rule="chained-spec-field",
             )
         annotation = fields[aliases[key]].annotation

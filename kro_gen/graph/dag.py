@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kro_gen.errors import DefinitionError, Location
+from kro_gen.errors import DefinitionError
 from kro_gen.expr import nodes as n
 from kro_gen.expr.wrapper import Expr
 from kro_gen.graph.resource import Resource
@@ -100,7 +100,7 @@ def dependencies_of(resources: Mapping[str, Resource]) -> dict[str, list[str]]:
     if cycle:
         raise DefinitionError(
             "the resources form a cycle: " + " -> ".join(cycle),
-            location=Location(resource=cycle[0]),
+            location=resources[cycle[0]].location(),
             hint="break the cycle: one of these resources must not reference the next",
             rule="cycle",
         )

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from kro_gen.errors import DefinitionError, KroGenError, Location
 from kro_gen.expr import nodes as n
 from kro_gen.expr.wrapper import ChildResolver, Expr
 from kro_gen.graph.ids import derive_id, require_valid_id
-from kro_gen.graph.resource import Resource, caller_site, metadata_resolver, raising_site
+from kro_gen.graph.resource import Resource, caller_site, display_path, metadata_resolver, raising_site
 
 ResourcesBuilder = Callable[[Expr], "Mapping[str, Resource] | list[Resource]"]
 StatusBuilder = Callable[[Expr, "ResourceNamespace"], Mapping[str, Any]]
@@ -118,6 +119,14 @@ class ResourceGraph:
         allow_breaking_changes: bool = False,
     ) -> None:
         self.site = caller_site()
+        for option, value in (("name", name), ("api_version", api_version), ("kind", kind)):
+            if not isinstance(value, str):
+                raise DefinitionError(
+                    f"ResourceGraph {option} must be a string, got {type(value).__name__}",
+                    location=Location(file=self.site, graph=name if isinstance(name, str) else None),
+                    hint="e.g. ResourceGraph('web-app', api_version='example.com/v1alpha1', kind='WebApp')",
+                    rule="graph-option",
+                )
         where = Location(file=self.site, graph=name)
         if not _DNS_NAME.match(name) or len(name) > 253:
             raise DefinitionError(
@@ -153,8 +162,14 @@ class ResourceGraph:
             raise DefinitionError(
                 f"scope {scope!r} is not Namespaced or Cluster", location=where, rule="schema-scope"
             )
-        if not (isinstance(spec, type) and issubclass(spec, BaseModel)):
-            raise DefinitionError("spec= must be a pydantic model class", location=where, rule="schema-spec")
+        for option, model in (("spec", spec), ("status", status)):
+            if model is not None and not (isinstance(model, type) and issubclass(model, BaseModel)):
+                raise DefinitionError(
+                    f"{option}= must be a pydantic model class, got {model!r}",
+                    location=where,
+                    hint=f"define a class {kind}{option.title()}(BaseModel) with a field per value",
+                    rule=f"schema-{option}",
+                )
         self.name = name
         self.group = group
         self.version = match.group("version")
@@ -176,6 +191,10 @@ class ResourceGraph:
     def location(self) -> Location:
         """This graph's location for error messages."""
         return Location(file=self.site, graph=self.name)
+
+    def status_site(self) -> str | None:
+        """``file:line`` of the status builder (its decorator or ``def``), or None without one."""
+        return _code_site(self._status_builder)
 
     # -- builders --------------------------------------------------------------------------------
     def resources(self, builder: ResourcesBuilder) -> ResourcesBuilder:
@@ -280,12 +299,19 @@ class ResourceGraph:
             )
         schema = self.schema_ref()
         returned = self._resources_builder(schema)
-        resources = _name_resources(returned)
+        try:
+            resources = _name_resources(returned)
+        except KroGenError as error:  # what the builder returned: at the builder, unless at a resource
+            raise error.located(Location(file=_code_site(self._resources_builder))) from None
         status: dict[str, Any] = {}
         if self._status_builder is not None:
             from kro_gen.graph.status import build_status
 
-            status = build_status(self, self._status_builder(schema, ResourceNamespace(resources, self.name)))
+            returned_status = self._status_builder(schema, ResourceNamespace(resources, self.name))
+            try:
+                status = build_status(self, returned_status)
+            except KroGenError as error:
+                raise error.located(Location(file=self.status_site())) from None
         elif self.status_model is not None and self.status_model.model_fields:
             raise DefinitionError(
                 f"the status model {self.status_model.__name__} has fields "
@@ -300,6 +326,14 @@ class ResourceGraph:
 
     def __repr__(self) -> str:
         return f"ResourceGraph({self.name!r}, kind={self.kind!r}, api_version={self.api_version!r})"
+
+
+def _code_site(function: object) -> str | None:
+    """``file:line`` where ``function`` is defined (its first decorator), or None (not plain Python)."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return None
+    return f"{display_path(os.path.abspath(code.co_filename))}:{code.co_firstlineno}"
 
 
 def _name_resources(returned: object) -> dict[str, Resource]:
@@ -322,6 +356,16 @@ def _name_resources(returned: object) -> dict[str, Resource]:
                 location=Location(resource=key),
                 hint="return resources made with kro_gen.k8s builders or k8s.resource(...)",
                 rule="resources-builder",
+            )
+        # Before the id checks: the first pass already gave this object its id.
+        first = next((rid for rid, seen in resources.items() if seen is resource), None)
+        if first is not None:
+            where = f"under both {first!r} and {key!r}" if key else f"twice in the list (as {first!r})"
+            raise DefinitionError(
+                f"the same resource is returned {where}",
+                location=resource.location(),
+                hint="return each resource once; build another resource for another id",
+                rule="resource-id-unique",
             )
         resource_id = resource.id if resource.id else key
         if resource.id and key and resource.id != key:
@@ -346,13 +390,6 @@ def _name_resources(returned: object) -> dict[str, Resource]:
                 f"two resources have the id {resource_id!r}",
                 location=resource.location(),
                 hint="give each resource a distinct id",
-                rule="resource-id-unique",
-            )
-        if any(r is resource for r in resources.values()):
-            raise DefinitionError(
-                f"the same resource is returned twice (as {resource_id!r} and another id)",
-                location=resource.location(),
-                hint="build one resource per id",
                 rule="resource-id-unique",
             )
         resource.id = resource_id

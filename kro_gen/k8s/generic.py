@@ -148,7 +148,7 @@ def external_ref(
     if name is not None:
         metadata["name"] = checked_name(site, name)
     else:
-        metadata["selector"] = label_selector(selector, site, "selector")
+        metadata["selector"] = _ref_selector(label_selector(selector, site, "selector"), site)
     if namespace is not None:
         if is_cluster_scoped(api_version, kind):
             raise site.error(
@@ -156,3 +156,40 @@ def external_ref(
             )
         metadata["namespace"] = as_string(namespace, site, "namespace")
     return site.make({"apiVersion": api_version, "kind": kind, "metadata": metadata}, options, external=True)
+
+
+def _ref_selector(selector: dict[str, Any], site: Site) -> dict[str, Any]:
+    """``selector`` checked against the RGD CRD, which types it as a LabelSelector.
+
+    Unlike a template field (typed by kro, where one expression may give a whole list), the API
+    server validates ``externalRef`` when the RGD is applied: ``matchExpressions`` and each
+    requirement's ``values`` must be YAML lists. Only their items (and label values) may be
+    expressions, each a string.
+    """
+    requirements = selector.get("matchExpressions")
+    if requirements is None:
+        return selector
+    if not isinstance(requirements, list | tuple):
+        raise site.error(
+            "selector.matchExpressions",
+            "selector.matchExpressions must be a list of requirements (the RGD CRD types it as an array)",
+            hint='write [{"key": "env", "operator": "In", "values": [...]}]',
+            rule="external-ref",
+        )
+    checked = []
+    for index, requirement in enumerate(requirements):
+        path = f"selector.matchExpressions[{index}]"
+        requirement = dict(as_dict(requirement, site, path))
+        values = requirement.get("values")
+        if values is not None:
+            if not isinstance(values, list | tuple):
+                raise site.error(
+                    f"{path}.values",
+                    f"{path}.values must be a list: the RGD CRD types externalRef selector values as an "
+                    "array of strings, so one expression cannot give the whole list",
+                    hint="list the values, each a string or an expression: values=[schema.spec.env]",
+                    rule="external-ref",
+                )
+            requirement["values"] = [as_string(v, site, f"{path}.values[{i}]") for i, v in enumerate(values)]
+        checked.append(requirement)
+    return {**selector, "matchExpressions": checked}

@@ -57,10 +57,19 @@ def as_int(value: object, site: Site, path: str, *, minimum: int | None = 0) -> 
             path, f"{path} must be an integer, got {_kind(value)}", hint=hint, rule="option-type"
         )
     if isinstance(value, bool) or not isinstance(value, int):
-        raise site.error(path, f"{path} must be an integer, got {_kind(value)}", rule="option-type")
+        raise site.error(
+            path, f"{path} must be an integer, got {_kind(value)}", hint=_unquoted(value), rule="option-type"
+        )
     if minimum is not None and value < minimum:
         raise site.error(path, f"{path} must be at least {minimum}, got {value}", rule="option-range")
     return value
+
+
+def _unquoted(value: object) -> str | None:
+    """The hint for a number written as a string (``"3"``), else None."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return f"write {value.strip()} without quotes"
+    return None
 
 
 def as_bool(value: object, site: Site, path: str) -> object:
@@ -79,13 +88,16 @@ def as_port(value: object, site: Site, path: str, *, named: bool = True) -> obje
             raise site.error(
                 path,
                 f"{value!r} is not a valid port name",
-                hint="port names are at most 15 lowercase letters, digits and '-', with at least one letter",
+                hint=_unquoted(value)
+                or "port names are at most 15 lowercase letters, digits and '-', with at least one letter",
                 rule="port",
             )
         return value
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
         expected = "a port number (1-65535) or a port name" if named else "a port number (1-65535)"
-        raise site.error(path, f"{path} must be {expected}, got {value!r}", rule="port")
+        raise site.error(
+            path, f"{path} must be {expected}, got {value!r}", hint=_unquoted(value), rule="port"
+        )
     return value
 
 

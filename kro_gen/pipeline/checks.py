@@ -57,6 +57,15 @@ def check_graph_rgd(rgd: Mapping[str, Any], location: Location, registry: Schema
     return findings
 
 
+def at_user_site(finding: Finding, site: str | None) -> Finding:
+    """``finding`` located at the user's ``site`` (``file:line``) when one is known."""
+    if site is None:
+        return finding
+    from dataclasses import replace
+
+    return replace(finding, location=replace(finding.location, file=site))
+
+
 def committed_rgd(repo_root: Path | None, repo_path: str, *, rev: str = "HEAD") -> dict[str, Any] | None:
     """The RGD committed at ``<rev>:<repo_path>``, or ``None`` (no git, no commit, no file, not YAML)."""
     if repo_root is None:
@@ -94,6 +103,22 @@ def breaking_changes(
     from kro_gen.check.breaking import breaking_findings
 
     return list(breaking_findings(old, new, location=location, allowed=allowed, registry=registry))
+
+
+def without_consequences(breaking: Sequence[Finding], errors: Sequence[Finding]) -> list[Finding]:
+    """``breaking`` without the changes at a field whose expression already has an error.
+
+    A status expression that fails to check (a misspelled field) has no type, so its field seems to
+    change type against the committed RGD: one mistake, reported once.
+    """
+    broken = [f.location.path for f in errors if f.location.path]
+
+    def related(path: str | None) -> bool:
+        return path is not None and any(
+            path == other or path.startswith(f"{other}.") or other.startswith(f"{path}.") for other in broken
+        )
+
+    return [finding for finding in breaking if not related(finding.location.path)]
 
 
 def check_instance_document(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from kro_gen.errors import ConfigError, Location
+from kro_gen.errors import ConfigError, KroGenError, Location
 from kro_gen.pipeline.checks import check_instance_document, check_manifest
 from kro_gen.pipeline.graphs import GraphOutput
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from kro_gen.check.k8s_schemas import SchemaRegistry
     from kro_gen.emit.direct import DirectManifest
     from kro_gen.gitops.model import Document, EnvironmentArtifact, EnvironmentTarget
+    from kro_gen.graph import BuiltGraph
     from kro_gen.project.config import Environment, Mode
 
 
@@ -69,7 +70,12 @@ def graph_documents(
         return [Document(emitted.document, output.name, "instance", output.depth, output.source)], findings
     documents: list[Document] = []
     findings = []
-    for manifest in _direct_manifests(output, emitted.document, target, registry):
+    try:
+        manifests = _direct_manifests(output, emitted.document, target, registry)
+    except KroGenError as error:
+        # at the line that built the resource whose value failed, else at the instance's values
+        raise error.located(Location(file=output.user_site(error.location) or instance.site)) from None
+    for manifest in manifests:
         manifest_where = Location(resource=manifest.id).merged(where)
         findings += check_manifest(manifest.body, manifest_where, registry)
         documents.append(Document(manifest.body, output.name, "manifest", manifest.depth, output.source))
@@ -79,9 +85,43 @@ def graph_documents(
 def _direct_manifests(
     output: GraphOutput, instance: dict[str, Any], target: EnvironmentTarget, registry: SchemaRegistry
 ) -> list[DirectManifest]:
-    from kro_gen.emit.direct import render_direct
+    return _rendered(output.built, output.rgd, instance, target, registry)
 
-    return render_direct(output.rgd, instance, environment=target.name, is_namespaced=registry.is_namespaced)
+
+def _rendered(
+    built: BuiltGraph,
+    rgd: dict[str, Any],
+    instance: dict[str, Any],
+    target: EnvironmentTarget,
+    registry: SchemaRegistry,
+    depth: int = 0,
+) -> list[DirectManifest]:
+    """``rgd``'s manifests for ``instance``, with an instance of a chained graph (``inner.use``)
+    replaced by that graph's own manifests: a cluster without kro has no kind for it.
+
+    An inner manifest's id is ``<chained id>.<inner id>`` and its depth counts from the chained one.
+    """
+    from dataclasses import replace
+
+    from kro_gen.emit.direct import render_direct
+    from kro_gen.pipeline.graphs import emit_rgd
+
+    manifests: list[DirectManifest] = []
+    rendered = render_direct(rgd, instance, environment=target.name, is_namespaced=registry.is_namespaced)
+    for manifest in rendered:
+        manifest = replace(manifest, depth=manifest.depth + depth)
+        resource = built.resources.get(manifest.id)
+        if resource is None or resource.graph_ref is None:
+            manifests.append(manifest)
+            continue
+        inner = resource.graph_ref.build()
+        try:
+            nested = _rendered(inner, emit_rgd(inner), manifest.body, target, registry, manifest.depth)
+        except KroGenError as error:
+            failed = inner.resources.get(error.location.resource or "")
+            raise error.located(Location(file=(failed or resource).site)) from None
+        manifests += [replace(item, id=f"{manifest.id}.{item.id}") for item in nested]
+    return manifests
 
 
 def environment_artifact(

@@ -47,6 +47,19 @@ class GraphOutput:
         """The graph's (RGD's) name."""
         return self.loaded.graph.name
 
+    def user_site(self, location: Location) -> str | None:
+        """The user's ``file:line`` for a problem at ``location`` in this graph's RGD, or None.
+
+        A resource's problem is at the line that built it; a problem in the status, at the status
+        builder. Other problems (the spec schema, the graph's identity) stay at the graph's line.
+        """
+        resource = self.built.resources.get(location.resource or "")
+        if resource is not None:
+            return resource.site
+        if (location.path or "").startswith("spec.schema.status"):
+            return self.graph.status_site()
+        return None
+
     def artifact(self) -> Any:
         """The :class:`kro_gen.gitops.model.GraphArtifact` the GitOps stage consumes."""
         from kro_gen.gitops.model import GraphArtifact

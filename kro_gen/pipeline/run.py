@@ -150,10 +150,11 @@ def _graph_findings(
     where = Location(file=output.graph.site or output.source, graph=output.name)
     found = checks.check_graph_rgd(output.rgd, where, registry)
     old = checks.committed_rgd(top, settings.repo_path(rgd_path(output.name)), rev=base)
-    found += checks.breaking_changes(
+    breaking = checks.breaking_changes(
         old, output.rgd, where, allowed=output.graph.allow_breaking_changes, registry=registry
     )
-    return found
+    found += checks.without_consequences(breaking, checks.errors_only(found))
+    return [checks.at_user_site(finding, output.user_site(finding.location)) for finding in found]
 
 
 def tree_settings(config: ProjectConfig, top: Path | None, *, require_repo_url: bool = True) -> TreeSettings:

@@ -222,10 +222,12 @@ def load_config(start: Path) -> ProjectConfig:
     shown = _display(pyproject)
     try:
         document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(
             f"cannot read {PYPROJECT}: {error}", location=Location(file=shown), rule="config-syntax"
         ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise _toml_error(error, shown) from None
     table = document.get("tool", {}).get("kro-gen", {})
     if not isinstance(table, dict):
         raise ConfigError(
@@ -241,6 +243,21 @@ def load_config(start: Path) -> ProjectConfig:
                 rule="config-crds",
             )
     return config
+
+
+def _toml_error(error: ValueError, shown: str) -> ConfigError:
+    """A TOML syntax error at ``pyproject.toml:<line>`` (tomllib puts the place in its message)."""
+    text = str(error)
+    place = re.search(r" \(at line (\d+), column (\d+)\)$", text)
+    if place is not None:
+        text = f"{text[: place.start()]} at column {place.group(2)}"
+        shown = f"{shown}:{place.group(1)}"
+    return ConfigError(
+        f"cannot read {PYPROJECT}: it is not valid TOML: {text}",
+        location=Location(file=shown),
+        hint='fix the TOML at that line (strings need quotes: revision = "main")',
+        rule="config-syntax",
+    )
 
 
 def _validate(table: dict[str, Any], root: Path, shown: str) -> ProjectConfig:
@@ -271,18 +288,26 @@ def _config_error(detail: Any, table: dict[str, Any], shown: str, more: int) -> 
             rule="config-key",
         )
     message = str(detail["msg"]).removeprefix("Value error, ")
+    value_hint = next((_HINTS[str(part)] for part in reversed(loc) if str(part) in _HINTS), None)
+    if "listed twice" in message:
+        value_hint = "give each environment its own name, or remove the second table"
     return ConfigError(
-        f"{message}{suffix}",
-        location=Location(file=shown, path=key),
-        hint=next((_HINTS[str(part)] for part in reversed(loc) if str(part) in _HINTS), None),
-        rule="config-value",
+        f"{message}{suffix}", location=Location(file=shown, path=key), hint=value_hint, rule="config-value"
     )
 
 
+_LABEL_HINT = (
+    "use lowercase letters, digits and '-', starting and ending with a letter or digit, e.g. 'team-a'"
+)
 _HINTS = {
     "wiring": 'use a list of "argocd" and "flux", e.g. wiring = ["argocd"]',
     "environments": "write [[tool.kro-gen.environments]] tables with name, cluster, namespace and mode",
     "mode": 'use "kro" or "direct"',
+    "name": _LABEL_HINT,
+    "cluster": _LABEL_HINT,
+    "namespace": _LABEL_HINT,
+    "output": 'a folder below the folder of pyproject.toml, e.g. output = "gitops"',
+    "definitions": 'a folder below the folder of pyproject.toml, e.g. definitions = "definitions"',
 }
 
 

@@ -17,6 +17,7 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -202,7 +203,8 @@ def user_error(error: BaseException, fallback: Path, directory: Path) -> Definit
         message = f"SyntaxError: {error.msg}"
     else:
         site = _frame_site(error.__traceback__, fallback, directory)
-        text = " ".join(str(error).split()) or "(no message)"
+        text = _pydantic_text(error) or " ".join(str(error).split()) or "(no message)"
+        text = re.sub(rf"{_MODULE_PREFIX}(\w+?)_[0-9a-f]{{12}}\b", r"\1", text)  # the name the user imports
         message = f"{type(error).__name__}: {text}"
     return DefinitionError(
         message,
@@ -210,6 +212,22 @@ def user_error(error: BaseException, fallback: Path, directory: Path) -> Definit
         hint="fix the definition at that line",
         rule="definition-error",
     )
+
+
+def _pydantic_text(error: BaseException) -> str | None:
+    """``Model is invalid: field: message; ...`` for a pydantic ``ValidationError``, else None.
+
+    (pydantic's own text spans lines and ends each error with a type tag and a documentation URL.)
+    """
+    from pydantic import ValidationError
+
+    if not isinstance(error, ValidationError):
+        return None
+    problems = [
+        f"{'.'.join(str(part) for part in item['loc']) or '(model)'}: {item['msg']}"
+        for item in error.errors(include_url=False)
+    ]
+    return f"{error.title} is invalid: " + "; ".join(problems)
 
 
 def _frame_site(tb: TracebackType | None, fallback: Path, directory: Path) -> str:

@@ -74,7 +74,7 @@ instance, `kro-gen graph web-app` for a diagram of the resources.
 
 from pydantic import BaseModel, Field
 
-from kro_gen import ResourceGraph, k8s
+from kro_gen import ResourceGraph, cel, k8s
 
 
 class WebAppSpec(BaseModel):
@@ -105,7 +105,8 @@ def resources(schema):  # type: ignore[no-untyped-def]
 
 @app.status
 def status(schema, r):  # type: ignore[no-untyped-def]
-    return {"availableReplicas": r.deployment.status.availableReplicas}
+    # Kubernetes omits availableReplicas while no pod is available: read it with a fallback.
+    return {"availableReplicas": cel.default(r.deployment.status.availableReplicas, 0)}
 
 
 app.instance("development", {"image": "nginx:1.27", "replicas": 1, "message": "hello from development"})

@@ -38,6 +38,7 @@ from kro_gen.schema.markers import Marker, quote
 from kro_gen.schema.shapes import TypeShape, classify, flatten_metadata
 
 FIELD_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 class _Missing:
@@ -240,6 +241,13 @@ def _check_items(shape: TypeShape, where: Location) -> None:
 
 def enum_marker(shape: TypeShape, where: Location) -> Marker:
     """The ``enum="a,b"`` marker for a string or integer shape with allowed values."""
+    if not _fits_int64(list(shape.enum_values or ())):
+        raise DefinitionError(
+            "integer enum values must fit a signed 64-bit integer (kro parses them as int64)",
+            location=where,
+            hint="use smaller values, or strings",
+            rule="schema-enum",
+        )
     values = [str(value) for value in shape.enum_values or ()]
     for value in values:
         if "," in value or not value.strip() or value != value.strip():
@@ -326,10 +334,35 @@ def _default_text(shape: TypeShape, value: Any, where: Location) -> str:
         return quote(value)
     if isinstance(value, float) and not math.isfinite(value):
         raise _default_error(f"default {value!r} is not a finite number", where)
+    if _holds_integers(shape) and not _fits_int64(value):
+        raise _default_error(
+            f"default {value!r} holds an integer outside the 64-bit range (kro parses integers as int64)",
+            where,
+        )
     try:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except ValueError as error:
         raise _default_error(f"default cannot be written as JSON: {error}", where) from None
+
+
+def _holds_integers(shape: TypeShape) -> bool:
+    """An ``integer``, or lists and maps of them (free-form ``object`` values are not typed)."""
+    while shape.item is not None:
+        shape = shape.item
+    return shape.kind == "integer"
+
+
+def _fits_int64(value: Any) -> bool:
+    """Whether every integer in ``value`` (a JSON value) fits a signed 64-bit integer."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return INT64_MIN <= value <= INT64_MAX
+    if isinstance(value, dict):
+        return all(_fits_int64(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_fits_int64(item) for item in value)
+    return True
 
 
 def _default_error(message: str, where: Location, hint: str | None = None) -> DefinitionError:

@@ -18,6 +18,7 @@ from kro_gen.schema.regex import go_regexp_error
 _TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 _FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 _INTEGER = re.compile(r"^[+-]?\d+$")
+_INT64 = (-(2**63), 2**63 - 1)  # kro parses integer defaults and enum values with ParseInt(v, 10, 64)
 _LIST_TYPES = ("atomic", "set", "map")
 _APPLIES_TO: dict[str, tuple[str, ...]] = {
     "minimum": ("integer", "float"),
@@ -127,7 +128,7 @@ def _check_default(value: str, kind: str, facts: MarkerFacts) -> None:
 
 def _json_fits(value: Any, kind: str) -> bool:
     if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) and _INT64[0] <= value <= _INT64[1]
     if kind == "float":
         return isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "boolean":
@@ -143,7 +144,7 @@ def _check_enum(value: str, kind: str, facts: MarkerFacts) -> None:
         facts.problems.append(("marker-value", f"enum {value!r} has an empty value"))
         return
     if kind == "integer":
-        if not all(_INTEGER.match(part) for part in parts):
+        if not all(_INTEGER.match(part) and _INT64[0] <= int(part) <= _INT64[1] for part in parts):
             facts.problems.append(("marker-value", f"enum {value!r} holds a value that is not an integer"))
             return
         facts.enum = tuple(int(part) for part in parts)

@@ -38,6 +38,15 @@ def test_syntax_errors_name_the_expression() -> None:
     assert found.location.path == "spec.resources[0].template.data.size"
 
 
+def test_backtick_field_names_are_syntax_errors_as_in_kro() -> None:
+    # kro v0.9.3 does not enable cel-go's identifier escapes: "unsupported syntax: '`'"
+    web = config_map("web")
+    [found] = expressions([web, config_map("copy", key="${web.data.`my-key`}")])
+    assert found.rule == "expression-syntax" and "unsupported syntax" in found.message
+    assert 'x["my-key"]' in found.fix  # the parser's hint
+    assert expressions([web, config_map("copy", key='${web.data["my-key"]}')]) == []
+
+
 @pytest.mark.parametrize(
     "value,rule",
     [

@@ -104,6 +104,27 @@ def test_template_shape() -> None:
             {"selector": {"matchExpressions": [{"key": "app", "operator": "Equals"}]}},
             "spec.resources[0].externalRef.metadata.selector.matchExpressions[0]",
         ),
+        # the RGD CRD types the selector: the API server refuses an expression for a list or map
+        (
+            {
+                "selector": {
+                    "matchExpressions": [{"key": "a", "operator": "In", "values": "${schema.spec.l}"}]
+                }
+            },
+            "spec.resources[0].externalRef.metadata.selector.matchExpressions[0].values",
+        ),
+        (
+            {"selector": {"matchExpressions": "${schema.spec.requirements}"}},
+            "spec.resources[0].externalRef.metadata.selector.matchExpressions",
+        ),
+        (
+            {"selector": {"matchLabels": "${schema.spec.labels}"}},
+            "spec.resources[0].externalRef.metadata.selector.matchLabels",
+        ),
+        (
+            {"selector": {"matchLabels": {"replicas": 3}}},
+            "spec.resources[0].externalRef.metadata.selector.matchLabels",
+        ),
     ],
 )
 def test_external_ref_metadata_shape(metadata: dict[str, Any], path: str) -> None:
@@ -128,6 +149,15 @@ def test_selector_refs_are_valid_with_match_labels_or_empty() -> None:
         {
             "id": "any",
             "externalRef": ref(selector={"matchExpressions": [{"key": "a", "operator": "Exists"}]}),
+        },
+        {
+            "id": "dynamic",
+            "externalRef": ref(
+                selector={
+                    "matchLabels": {"team": "${schema.spec.team}"},
+                    "matchExpressions": [{"key": "env", "operator": "In", "values": ["${schema.spec.env}"]}],
+                }
+            ),
         },
     ]
     assert resources(entries) == []

@@ -335,6 +335,18 @@ def test_external_ref_by_name_is_one_object(registry: SchemaRegistry) -> None:
         ("schema.spec.name == 3 ? 'y' : 'n'", "operator '==' does not apply to string and int"),
         ("schema.spec.replicas && true ? 'y' : 'n'", "&& needs a bool, but schema.spec.replicas is int"),
         ("schema.spec.ports.filter(p, p).size() > 0 ? 'y' : 'n'", "filter() needs a bool"),
+        # cel-go's conversions have scalar overloads only: "found no matching overload for 'string'"
+        ("string(schema.spec.ports)", "string() has no overload for list(int)"),
+        ("string(schema.spec.labels)", "string() has no overload for map(string, string)"),
+        ("string(schema.spec.labels[?'a'])", "string() has no overload for optional(string)"),
+        ("string(int(schema.spec.enabled))", "int() has no overload for bool"),
+        # cel-go's string.format validator runs when kro compiles the RGD
+        (
+            "'%d'.format([schema.spec.name])",
+            "format clause %d (argument 1) takes double, int, uint, not string",
+        ),
+        ("'%s-%s'.format([schema.spec.name])", "has 2 clause(s) but 1 argument(s)"),
+        ("'%v'.format([schema.spec.replicas])", 'unrecognized formatting clause "v"'),
     ],
 )
 def test_operator_and_function_mismatches(registry: SchemaRegistry, expression: str, expected: str) -> None:
@@ -358,6 +370,10 @@ def test_operator_and_function_mismatches(registry: SchemaRegistry, expression: 
         "json.marshal(schema.spec.labels)",
         "cel.bind(r, schema.spec.replicas, string(r + 1))",
         "schema.spec.labels.transformMap(k, v, v + '!')[schema.spec.name]",
+        "string(schema.spec.ratio) + string(schema.spec.enabled) + string(int(schema.spec.ratio))",
+        "string(schema.spec.config) + string(double(schema.spec.name))",  # dyn passes; string → double
+        "'%s: %d (%.1f%%) %s'.format("
+        "[schema.spec.name, schema.spec.replicas, schema.spec.ratio, schema.spec.ports])",
     ],
 )
 def test_well_typed_expressions_pass(registry: SchemaRegistry, expression: str) -> None:

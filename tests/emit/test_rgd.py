@@ -127,7 +127,7 @@ def test_a_chained_graph_with_its_own_ready_when_gets_no_default() -> None:
 @pytest.mark.parametrize(
     ("spec", "rule", "says"),
     [
-        ({"sise": "large"}, "chained-spec-field", "Database has no spec field spec.sise"),
+        ({"sise": "large"}, "chained-spec-field", "Database (graph 'database') has no spec field spec.sise"),
         ({"replicas": 0}, "instance-values", "spec.replicas: Input should be greater than or equal to 1"),
         ({"replicas": "two"}, "instance-values", "spec.replicas"),
     ],
@@ -136,11 +136,19 @@ def test_a_chained_graph_spec_is_checked_against_the_inner_model(
     spec: dict[str, Any], rule: str, says: str
 ) -> None:
     inner = database()
+    frame = inspect.currentframe()
+    assert frame is not None
+    use_line = frame.f_lineno + 2
     with pytest.raises(DefinitionError) as caught:
-        inner.use("shop-db", spec)
-    assert caught.value.location.graph == "database"
+        shop(lambda schema: {"db": inner.use("shop-db", spec)})
+    # The mistake is in the graph that calls use(), at the user's line: not in 'database'.
+    assert caught.value.location.graph == "shop"
+    assert (caught.value.location.file or "").endswith(f"test_rgd.py:{use_line}")
     assert caught.value.rule == rule
     assert says in str(caught.value)
+    assert "environment" not in str(caught.value)  # no instance of an environment is involved
+    if rule == "chained-spec-field":
+        assert "did you mean 'size'?" in str(caught.value)
 
 
 def test_a_chained_graph_spec_with_expressions_is_checked_by_name_only() -> None:

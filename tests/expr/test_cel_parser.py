@@ -109,9 +109,9 @@ def test_member_access_forms() -> None:
     assert parse_cel("a.?b") == n.Select(a, "b", optional=True)
     assert parse_cel('a[?"k"]') == n.Index(a, lit("k"), optional=True)
     assert parse_cel("a.?b.orValue(1)") == n.Method(n.Select(a, "b", optional=True), "orValue", (lit(1),))
-    # reserved words are fine as field names after a dot; backticks quote any other name
+    # reserved words are fine as field names after a dot; any other name is an index
     assert parse_cel("x.metadata.namespace") == n.Select(n.Select(n.Ident("x"), "metadata"), "namespace")
-    assert parse_cel("x.`app.kubernetes.io/name`") == n.Select(n.Ident("x"), "app.kubernetes.io/name")
+    assert parse_cel('x["app.kubernetes.io/name"]') == n.Index(n.Ident("x"), lit("app.kubernetes.io/name"))
     assert parse_cel("f(a).b") == n.Select(n.Call("f", (a,)), "b")
     assert parse_cel("-5.size()") == n.Method(lit(-5), "size", ())
 
@@ -208,6 +208,8 @@ def test_comments_and_whitespace_are_ignored() -> None:
         ("Msg{a: 1}", 4, "message construction"),
         (".a", 1, "leading '.'"),
         ("a.?f()", 4, "cannot be called with '.?'"),
+        # kro v0.9.3 leaves cel-go's backtick field syntax off: "unsupported syntax: '`'"
+        ("x.`app.kubernetes.io/name`", 3, "unsupported syntax '`'"),
         ('b"\\xff"', 3, "non-ASCII escapes"),
         ("a\n  + )", 5, "line 2, column 5"),
     ],
@@ -250,3 +252,6 @@ def test_errors_give_fix_hints_where_there_is_an_obvious_fix() -> None:
     with pytest.raises(CelSyntaxError) as caught:
         parse_cel("schema.spec.ready and true")
     assert "&&" in (caught.value.hint or "")
+    with pytest.raises(CelSyntaxError) as caught:
+        parse_cel("cm.data.`my-key`")
+    assert 'x["my-key"]' in (caught.value.hint or "")

@@ -45,8 +45,8 @@ TEXTS = [
     'random.seededString(8, schema.metadata.uid + "-" + string(idx))',
     "json.unmarshal(schema.spec.raw).?items.orValue([])",
     'runtime.newCondition({"type": "Ready", "status": d.ready ? "True" : "False"})',
-    "x.`app.kubernetes.io/name`",
-    "x.`in`",
+    'x["app.kubernetes.io/name"]',
+    'x[?"in"].orValue("")',
     '"quote \\" backslash \\\\ newline \\n tab \\t"',
     '"${HOME} and {braces}"',
     '"unicode é 😀"',
@@ -90,7 +90,8 @@ def test_templates_render_as_concatenation_that_reads_back() -> None:
 
 # -- generated trees ------------------------------------------------------------------------------
 _IDENTS = ("schema", "deployment", "x", "item")
-_FIELDS = ("spec", "status", "name", "replicas", "namespace", "a-b", "in")
+# names that cannot follow a dot ("a-b", "in") are written as an index: see test_render_*
+_FIELDS = ("spec", "status", "name", "replicas", "namespace")
 _BINARY = ("||", "&&", "==", "!=", "<", "<=", ">", ">=", "in", "+", "-", "*", "/", "%")
 _STRINGS = ("", "a", "${x}", 'q"uote', "back\\slash", "line\nbreak", "{}", "é")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kro_gen.errors import ExpressionError
+from kro_gen.expr import nodes as n
 from kro_gen.expr.celpy_render import is_optional, render_celpy
 from kro_gen.expr.engine import _compile_celpy, evaluate
 from kro_gen.expr.parser import parse_cel
@@ -46,13 +47,17 @@ def celpy(text: str) -> str:
             "kro_entries(m).all(_kro0, [_kro0[0]].map(k, [_kro0[1]].map(v, k == v)[0])[0])",
         ),
         ("l.sortBy(v, -v)", "kro_sort_by_keys(l, l.map(v, -v))"),
-        ("x.`a-b`", 'x["a-b"]'),
-        ("x.`in`.y", 'x["in"].y'),
         ('"%d".format([x])', '"%d".format([x])'),
     ],
 )
 def test_kro_forms_become_celpy_forms(text: str, expected: str) -> None:
     assert celpy(text) == expected
+
+
+def test_selected_keys_that_cannot_follow_a_dot_are_indexed() -> None:
+    # typed references select map keys such as "a-b" (kro text indexes them; so does cel-python)
+    assert render_celpy(n.Select(n.Ident("x"), "a-b")) == 'x["a-b"]'
+    assert render_celpy(n.Select(n.Select(n.Ident("x"), "in"), "y")) == 'x["in"].y'
 
 
 def test_fresh_variables_avoid_names_in_use() -> None:

@@ -9,6 +9,7 @@ from kro_gen.errors import ExpressionError
 from kro_gen.expr import nodes as n
 from kro_gen.expr.engine import evaluate, evaluate_field
 from kro_gen.expr.kro_text import extract_expressions, is_standalone
+from kro_gen.expr.parser import parse_cel
 from kro_gen.expr.render import field_value, render_cel
 from kro_gen.expr.wrapper import Expr
 
@@ -107,6 +108,23 @@ def test_fstrings_become_templates_with_string_around_non_strings() -> None:
     assert evaluate(f"{name}-{count}", {"schema": {"name": "web", "count": 2}}) == "web-2"
 
 
+def test_lists_and_maps_are_refused_where_string_is_needed() -> None:
+    # cel-go's string() has no list or map overload: kro would reject `${string(schema.tags)}`
+    tags = Expr(n.Select(n.Ident("schema"), "tags"), "list")
+    labels = Expr(n.Select(n.Ident("schema"), "labels"), "map")
+    for build in (
+        lambda: field_value(f"tags: {tags}"),
+        lambda: field_value(f"{labels}"),
+        lambda: cel.template("%s-x", tags),
+        lambda: cel.string(labels),
+    ):
+        with pytest.raises(ExpressionError, match="cannot be turned into a string") as caught:
+            build()
+        assert "cel.join" in (caught.value.hint or "")
+    assert field_value(f"tags: {cel.join(tags, ',')}") == 'tags: ${schema.tags.join(",")}'
+    assert field_value(f"{tags[0]}-x") == "${string(schema.tags[0])}-x"
+
+
 def test_fstring_format_specs_are_refused() -> None:
     with pytest.raises(ExpressionError, match="format spec") as caught:
         f"{count:04d}"
@@ -133,6 +151,16 @@ def test_python_truth_and_iteration_are_refused_with_what_to_do() -> None:
         a.field = 1
 
 
+def test_python_conversions_and_dict_keys_are_refused_with_what_to_do() -> None:
+    with pytest.raises(ExpressionError, match=r"cel\.int_"):
+        int(count)  # type: ignore[call-overload]
+    with pytest.raises(ExpressionError, match=r"cel\.double"):
+        float(count)  # type: ignore[arg-type]
+    with pytest.raises(ExpressionError, match="dict key") as caught:
+        {name: "x"}  # noqa: B018
+    assert "cel.map_of" in (caught.value.hint or "")
+
+
 def test_template_helper_counts_arguments_and_unescapes_percent() -> None:
     assert field_value(cel.template("%s-%s", name, count)) == "${schema.name}-${string(schema.count)}"
     assert field_value(cel.template("100%% of %s", name)) == "100% of ${schema.name}"
@@ -150,6 +178,30 @@ def test_default_uses_optional_access() -> None:
     with pytest.raises(ExpressionError, match="field selection"):
         cel.has(a + b)
     assert cel_text(cel.has(schema.spec.x)) == "has(schema.spec.x)"
+
+
+def test_keys_that_cannot_follow_a_dot_are_indexed_not_backticked() -> None:
+    # A typed reference (ConfigMap data, labels, dict[str, T] specs) turns m["key"] into a field
+    # selection; kro v0.9.3's CEL has no backtick names, so `m.`my-key`` would reject the RGD.
+    data = Expr(n.Ident("cm"), None, lambda field: ("map", lambda key: ("string", None)))["data"]
+    assert isinstance(data["my-key"]._node, n.Select)
+    assert cel_text(data["my-key"]) == 'cm.data["my-key"]'
+    assert cel_text(data["in"]) == 'cm.data["in"]'
+    assert cel_text(data["ok_key"]) == "cm.data.ok_key"
+    assert cel_text(cel.default(data["config.yaml"], "")) == 'cm.data[?"config.yaml"].orValue("")'
+    assert cel_text(cel.has(data["my-key"])) == '"my-key" in cm.data'
+    assert cel_text(~cel.has(data["my-key"])) == '!("my-key" in cm.data)'
+    for value in (data["my-key"], cel.default(data["my-key"], "d"), cel.has(data["my-key"])):
+        assert "`" not in cel_text(value)
+        assert render_cel(parse_cel(cel_text(value))) == cel_text(value)
+    present, absent = {"cm": {"data": {"my-key": "v"}}}, {"cm": {"data": {}}}
+    assert evaluate(cel.default(data["my-key"], "d"), present) == "v"
+    assert evaluate(cel.default(data["my-key"], "d"), absent) == "d"
+    assert evaluate(cel.has(data["my-key"]), present) is True
+    assert evaluate(cel.has(data["my-key"]), absent) is False
+    with pytest.raises(ExpressionError, match="has\\(\\) only takes a field") as caught:
+        render_cel(n.Call("has", (n.Select(n.Ident("m"), "my-key"),)))
+    assert "cel.in_" in (caught.value.hint or "")
 
 
 def test_map_keys_cannot_be_expressions() -> None:

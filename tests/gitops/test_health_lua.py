@@ -52,6 +52,11 @@ INSTANCE_CASES = [
     ("state ERROR", instance({"state": "ERROR", "conditions": [ready("False", 2, "boom")]}), "Degraded"),
     ("state FAILED without conditions", instance({"state": "FAILED"}), "Degraded"),
     (
+        "state ERROR left from the previous generation",
+        instance({"state": "ERROR", "conditions": [ready("False", 1, "old spec was bad")]}),
+        "Progressing",
+    ),
+    (
         "ready False, in progress",
         instance({"state": "IN_PROGRESS", "conditions": [ready("False", 2)]}),
         "Progressing",

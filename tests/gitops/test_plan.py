@@ -121,7 +121,11 @@ def test_manifest_holding_a_dollar_brace_disables_flux_substitution() -> None:
 
 def test_namespaces_are_emitted_once_per_cluster_namespace(plan: TreePlan) -> None:
     ns = annotations_of(plan, "environments/staging/namespace-shop-staging.yaml")
-    assert ns == {ann.SYNC_WAVE: "-2", ann.SYNC_OPTIONS: "Prune=false", ann.FLUX_PRUNE: "disabled"}
+    assert ns == {
+        ann.SYNC_WAVE: "-2",
+        ann.SYNC_OPTIONS: "Prune=false,Delete=false",  # an Application deleted with --cascade keeps it
+        ann.FLUX_PRUNE: "disabled",
+    }
     # two environments sharing one namespace on one cluster: only the first (by name) owns the Namespace
     second = staging()
     second = EnvironmentArtifact(
@@ -273,7 +277,6 @@ def test_output_dir_is_used_in_repository_paths() -> None:
     settings = TreeSettings(repo_url="https://x/y.git", revision="main", output_dir="./deploy/gitops/")
     plan = plan_tree(graphs(), [production()], settings)
     assert load(plan, "flux/clusters/prod/kro-rgds.yaml")["spec"]["path"] == "./deploy/gitops/platform/rgds"
-    assert load(plan, "flux/clusters/prod/source.yaml")["spec"]["ignore"] == "/*\n!/deploy/gitops/\n"
     root = load(plan, "argocd/bootstrap/root.yaml")
     assert root["spec"]["source"]["path"] == "deploy/gitops/argocd/apps"
 
@@ -309,3 +312,31 @@ def test_readme_lists_environments_bootstrap_and_diagrams(plan: TreePlan) -> Non
     assert readme.count("```mermaid") == 2
     assert 'r_dbSecret[/"dbSecret<br/>Secret (externalRef)"/]' in readme
     assert "│   └── rgds/" in readme or "    └── rgds/" in readme
+
+
+def test_readme_says_what_removing_a_graph_or_an_environment_does_with_each_tool() -> None:
+    def removal(wiring: tuple[str, ...]) -> str:
+        settings = dataclasses.replace(SETTINGS, wiring=wiring)
+        readme = plan_tree(graphs(), environments(), settings).files["README.md"]
+        return readme[
+            readme.index("## Removing a graph or an environment") : readme.index("## Resource graphs")
+        ]
+
+    both = removal(("argocd", "flux"))
+    # the RGD outlives its instances with both tools, and the README says how to finish the job
+    assert "confirm the RGD's prune (`Prune=confirm`" in both
+    assert "kubectl delete resourcegraphdefinition <name>" in both
+    # an environment: Argo CD orphans what it deployed, Flux deletes it
+    assert "argocd app delete kro-env-<environment> --cascade" in both
+    assert "a deleted Kustomization with `prune: true` deletes everything it applied" in both
+    argo_only = removal(("argocd",))
+    assert "Prune=confirm" in argo_only and "Flux" not in argo_only
+    flux_only = removal(("flux",))
+    assert "kubectl delete resourcegraphdefinition" in flux_only and "Argo CD" not in flux_only
+    assert "Delete the instances first, then the RGD." in removal(())
+
+
+def test_readme_without_wiring_still_says_how_to_order_the_sync() -> None:
+    readme = plan_tree(graphs(), environments(), dataclasses.replace(SETTINGS, wiring=())).files["README.md"]
+    bootstrap = readme[readme.index("## Bootstrap") : readme.index("## Removing")]
+    assert "`wiring = []`" in bootstrap and "wait until each RGD is Ready" in bootstrap

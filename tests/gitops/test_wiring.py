@@ -13,6 +13,7 @@ import pytest
 import yaml as pyyaml
 
 from kro_gen.gitops.argocd.health import APPLICATION_KEY, RGD_KEY, health_key
+from kro_gen.gitops.flux import git_url
 from kro_gen.gitops.model import EnvironmentArtifact, EnvironmentTarget, TreePlan
 from kro_gen.gitops.plan import plan_tree
 
@@ -90,7 +91,7 @@ def test_every_argocd_and_flux_object_matches_its_crd(plan: TreePlan) -> None:
             validate(body)
             checked += 1
         else:
-            assert path.endswith(("kustomization.yaml", "source.yaml")), path
+            assert path.endswith("kustomization.yaml"), path
     assert checked == 6 + 1 + 5  # apps (project + 5 applications), root, Flux Kustomizations
 
 
@@ -201,16 +202,33 @@ def test_flux_environment_kustomizations(plan: TreePlan) -> None:
         assert "postBuild" not in body["spec"] and "targetNamespace" not in body["spec"], path
 
 
-def test_flux_git_repository(plan: TreePlan) -> None:
-    source = pyyaml.safe_load(plan.files["flux/clusters/prod/source.yaml"])
-    assert source["apiVersion"] == "source.toolkit.fluxcd.io/v1" and source["kind"] == "GitRepository"
-    assert source["metadata"] == {"name": "kro-gen", "namespace": "flux-system"}
-    assert source["spec"]["ref"] == {"branch": "main"}
-    assert source["spec"]["ignore"] == "/*\n!/gitops/\n"
-    commit = plan_tree(graphs(), [staging()], dataclasses.replace(SETTINGS, revision="a" * 40))
-    assert pyyaml.safe_load(commit.files["flux/clusters/nonprod/source.yaml"])["spec"]["ref"] == {
-        "commit": "a" * 40
-    }
+def test_flux_reads_the_bootstrap_source_and_writes_no_git_repository(plan: TreePlan) -> None:
+    flux = objects(plan, "flux/")
+    assert {body["kind"] for body in flux.values()} == {"Kustomization"}
+    for path, body in flux.items():
+        assert body["spec"]["sourceRef"] == {"kind": "GitRepository", "name": "flux-system"}, path
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("git@github.com:acme/platform.git", "ssh://git@github.com/acme/platform.git"),
+        ("github.com:acme/platform.git", "ssh://github.com/acme/platform.git"),
+        ("git@gitlab.example.com:/srv/platform.git", "ssh://git@gitlab.example.com/srv/platform.git"),
+        ("https://github.com/acme/platform.git", "https://github.com/acme/platform.git"),
+        ("ssh://git@github.com:22/acme/platform.git", "ssh://git@github.com:22/acme/platform.git"),
+    ],
+)
+def test_scp_like_remotes_become_ssh_urls_for_flux(url: str, expected: str) -> None:
+    assert git_url(url) == expected
+
+
+def test_the_bootstrap_command_uses_a_url_flux_accepts() -> None:
+    settings = dataclasses.replace(SETTINGS, repo_url="git@github.com:acme/platform.git")
+    readme = plan_tree(graphs(), [staging()], settings).files["README.md"]
+    assert "flux bootstrap git --url=ssh://git@github.com/acme/platform.git --branch=main" in readme
+    argo = pyyaml.safe_load(plan_tree(graphs(), [staging()], settings).files["argocd/bootstrap/root.yaml"])
+    assert argo["spec"]["source"]["repoURL"] == "git@github.com:acme/platform.git"  # Argo CD takes both
 
 
 def test_wiring_can_be_limited_to_one_tool() -> None:

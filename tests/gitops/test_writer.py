@@ -9,7 +9,7 @@ import pytest
 
 from kro_gen.errors import ValidationError
 from kro_gen.gitops import writer
-from kro_gen.gitops.drift import check_tree, render_diff
+from kro_gen.gitops.drift import check_tree, render_diff, unlisted_files
 from kro_gen.gitops.index import INDEX_PATH, sha256_text
 from kro_gen.gitops.model import TreePlan
 from kro_gen.gitops.plan import plan_tree
@@ -116,6 +116,8 @@ def test_unowned_file_in_the_way_is_refused_unless_adopted(plan: TreePlan, tmp_p
         write_tree(plan, tmp_path)
     assert caught.value.rule == "unowned-file"
     assert "platform/rgds/kustomization.yaml" in str(caught.value) and "--adopt" in str(caught.value)
+    # the location is the file in the tree, not a path that reads as relative to the project
+    assert caught.value.location.file == str(tmp_path / "platform/rgds/kustomization.yaml")
     assert snapshot(tmp_path) == before
     write_tree(plan, tmp_path, adopt=True)
     assert tree_files(tmp_path) == dict(plan.files)
@@ -204,6 +206,30 @@ def test_check_tree_reports_every_kind_of_drift_with_diffs(plan: TreePlan, tmp_p
     report = render_diff(list(drifts.values()))
     assert "# stale: flux/clusters/nonprod/kro-env-development.yaml\n--- a/" in report
     assert "+++ /dev/null" in report
+
+
+def test_hand_written_manifests_in_generated_folders_are_reported_as_unlisted(
+    plan: TreePlan, tmp_path: Path
+) -> None:
+    write_tree(plan, tmp_path)
+    assert unlisted_files(plan, tmp_path) == []
+    extra = tmp_path / "environments/production/configmap-extra.yaml"
+    extra.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra, namespace: shop}\n")
+    nested = tmp_path / "argocd/apps/mine/application-mine.yml"
+    nested.parent.mkdir()
+    nested.write_text("{}\n")
+    (tmp_path / "environments/production/NOTES.md").write_text("not a manifest\n")
+    bootstrap = tmp_path / "flux/clusters/prod/flux-system/gotk-sync.yaml"
+    bootstrap.parent.mkdir(parents=True)
+    bootstrap.write_text("# Flux generates the cluster folder's kustomization: every file there is applied\n")
+
+    assert unlisted_files(plan, tmp_path) == [
+        ("argocd/apps/mine/application-mine.yml", "argocd/apps/kustomization.yaml"),
+        ("environments/production/configmap-extra.yaml", "environments/production/kustomization.yaml"),
+    ]
+    listed = plan.files["environments/production/kustomization.yaml"]
+    assert "configmap-extra.yaml" not in listed  # the reason for the warning: kustomize never reads it
+    assert check_tree(plan, tmp_path) == []  # not drift: the user's files are theirs
 
 
 def test_corrupt_index_is_refused(plan: TreePlan, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Literal
 
 import pytest
@@ -40,6 +41,9 @@ def graph(**kwargs: object) -> ResourceGraph:
         ({"api_version": "demo.example.com/1.0"}, "schema-api-version"),
         ({"kind": "demo"}, "schema-kind"),
         ({"scope": "Global"}, "schema-scope"),
+        ({"spec": dict}, "schema-spec"),
+        ({"status": int}, "schema-status"),  # not only later, as an AttributeError from kro-gen
+        ({"kind": None}, "graph-option"),
     ],
 )
 def test_graph_identity_is_checked_when_declared(kwargs: dict[str, object], rule: str | None) -> None:
@@ -99,6 +103,39 @@ def test_list_return_derives_deterministic_ids_and_dynamic_names_need_one() -> N
         dynamic.build()
 
 
+@pytest.mark.parametrize("returned", [None, {"web": 3}])
+def test_a_wrong_return_of_the_resources_builder_points_at_the_builder(returned: object) -> None:
+    app = graph()
+
+    @app.resources
+    def resources(schema):  # type: ignore[no-untyped-def]
+        return returned
+
+    with pytest.raises(DefinitionError, match="the resources builder returned") as error:
+        app.build()
+    line = inspect.getsourcelines(resources)[1]
+    assert error.value.location.file == f"{(app.site or '').rsplit(':', 1)[0]}:{line}"
+
+
+@pytest.mark.parametrize("as_list", [False, True])
+def test_a_resource_returned_twice_names_both_keys_not_an_id_mismatch(as_list: bool) -> None:
+    app = graph()
+
+    @app.resources
+    def resources(schema):  # type: ignore[no-untyped-def]
+        web = config_map("web")
+        return [web, web] if as_list else {"web": web, "web2": web}
+
+    with pytest.raises(DefinitionError) as error:
+        app.build()
+    assert error.value.rule == "resource-id-unique"
+    assert "the same resource is returned" in error.value.message
+    if not as_list:  # both keys are named, and no id= is blamed: the user passed none
+        assert "'web' and 'web2'" in error.value.message
+    assert "id=" not in str(error.value)
+    assert error.value.location.resource == ("webConfigMap" if as_list else "web")
+
+
 @pytest.mark.parametrize("bad_id", ["user_service", "User", "item", "each", "9lives"])
 def test_invalid_or_reserved_ids_are_refused(bad_id: str) -> None:
     app = graph()
@@ -126,16 +163,20 @@ def test_self_reference_cycle_and_foreign_resource_are_errors() -> None:
         app.build()
 
     cyclic = graph()
+    made: dict[str, Resource] = {}
 
     @cyclic.resources
     def cycle(schema):  # type: ignore[no-untyped-def]
-        a = config_map("a")
+        a = made["a"] = config_map("a")
         b = config_map("b", A=a.metadata.name)
         a.template["data"] = {"B": b.metadata.name}  # type: ignore[index]
         return {"a": a, "b": b}
 
-    with pytest.raises(DefinitionError, match=r"cycle: a -> b -> a"):
+    with pytest.raises(DefinitionError, match=r"cycle: a -> b -> a") as error:
         cyclic.build()
+    # at the line that built the first resource of the cycle, not at the graph's line
+    assert made["a"].site is not None and error.value.location.file == made["a"].site
+    assert made["a"].site != cyclic.site
 
     foreign = graph()
 
@@ -201,12 +242,17 @@ def test_status_must_cover_the_model_and_reference_something() -> None:
     with pytest.raises(DefinitionError, match="literal") as error:
         literal.build()
     assert error.value.location.path == "status.url"
+    # at the status builder (its decorator line), not at the graph's line
+    status_line = inspect.getsourcelines(literal_status)[1]
+    assert error.value.location.file == f"{literal.site.rsplit(':', 1)[0]}:{status_line}"  # type: ignore[union-attr]
+    assert literal.status_site() == error.value.location.file
 
     missing = graph(status=Status)
     missing.resources(resources)
     missing.status(lambda schema, r: {"ready": r.config.metadata.name != ""})
-    with pytest.raises(DefinitionError, match=r"no value for status\.url"):
+    with pytest.raises(DefinitionError, match=r"no value for status\.url") as error:
         missing.build()
+    assert error.value.location.file == missing.status_site() != missing.site
 
     typo = graph(status=Status)
     typo.resources(resources)

@@ -113,6 +113,28 @@ def test_external_ref_by_selector_is_a_collection(schema: Expr) -> None:
     assert everything.is_collection
 
 
+def test_external_ref_selector_lists_stay_lists_for_the_rgd_crd(schema: Expr) -> None:
+    # kro's RGD CRD types externalRef.metadata.selector as a LabelSelector: the API server rejects
+    # `values: ${...}` (a string where an array is required) when the RGD is applied
+    envs = Expr(n.Select(n.Select(n.Ident("schema"), "spec"), "envs"), "list")
+    requirement = {"key": "env", "operator": "In", "values": envs}
+    with pytest.raises(DefinitionError, match="must be a list") as caught:
+        k8s.external_ref("v1", "Secret", selector={"matchExpressions": [requirement]})
+    assert caught.value.location.path == "selector.matchExpressions[0].values"
+    assert "values=[schema.spec.env]" in (caught.value.hint or "")
+    with pytest.raises(DefinitionError, match="list of requirements"):
+        k8s.external_ref("v1", "Secret", selector={"matchExpressions": envs})
+    # each value may be an expression (a string in the list), non-strings are made strings
+    ok = k8s.external_ref(
+        "v1",
+        "Secret",
+        selector={"matchExpressions": [{"key": "env", "operator": "In", "values": [schema.spec.name, 3]}]},
+    )
+    assert rendered(ok)["metadata"]["selector"]["matchExpressions"] == [
+        {"key": "env", "operator": "In", "values": ["${schema.spec.name}", "3"]}
+    ]
+
+
 @pytest.mark.parametrize(
     ("options", "rule"),
     [

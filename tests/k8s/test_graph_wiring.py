@@ -154,3 +154,39 @@ def test_from_yaml_references_to_other_resources_are_edges_too() -> None:
     built = app.build()
     assert built.dependencies["monitor"] == ["webConfig"]
     assert built.order == ["webConfig", "monitor"]
+
+
+def test_reads_of_dashed_and_dotted_keys_are_indexes_kro_can_parse() -> None:
+    # ConfigMap data keys and label keys are rarely CEL identifiers; kro v0.9.3 has no backtick
+    # field names, so these reads must be m["key"] / m[?"key"], and kro-gen's check must accept them.
+    from kro_gen.check import check_rgd, errors
+    from kro_gen.emit.rgd import rgd_document
+    from kro_gen.errors import Location
+
+    app = ResourceGraph("keys-app", api_version="example.com/v1alpha1", kind="KeysApp", spec=Gateway)
+
+    @app.resources
+    def resources(schema: Any) -> dict[str, Any]:
+        config = k8s.ConfigMap("web-config", {"config.yaml": schema.spec.domain, "log-level": "info"})
+        web = k8s.Deployment(
+            "web",
+            image="nginx",
+            env={
+                "CONFIG": config.data["config.yaml"],
+                "LEVEL": cel.default(config.data["log-level"], "debug"),
+                "APP": cel.default(config.metadata.labels["app.kubernetes.io/name"], "none"),
+                "HAS_LEVEL": cel.has(config.data["log-level"]),
+            },
+        )
+        return {"config": config, "web": web}
+
+    rgd = rgd_document(app.build())
+    web = next(entry for entry in rgd["spec"]["resources"] if entry["id"] == "web")
+    env = {e["name"]: e["value"] for e in web["template"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env == {
+        "CONFIG": '${config.data["config.yaml"]}',
+        "LEVEL": '${config.data[?"log-level"].orValue("debug")}',
+        "APP": '${config.metadata.labels[?"app.kubernetes.io/name"].orValue("none")}',
+        "HAS_LEVEL": '${string("log-level" in config.data)}',
+    }
+    assert errors(check_rgd(rgd, location=Location(graph="keys-app"))) == []

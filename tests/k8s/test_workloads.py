@@ -123,6 +123,21 @@ def test_replicas_must_be_a_non_negative_integer(replicas: object, rule: str) ->
     assert error.value.location.path == "replicas"
 
 
+@pytest.mark.parametrize(
+    ("options", "path"), [({"replicas": "3"}, "replicas"), ({"ports": ["8080"]}, "ports[0]")]
+)
+def test_a_quoted_number_is_refused_with_the_unquoted_form(options: dict[str, object], path: str) -> None:
+    with pytest.raises(DefinitionError) as error:
+        k8s.Deployment("web", image="web:1", **options)  # type: ignore[arg-type]
+    assert error.value.location.path == path
+    number = "3" if path == "replicas" else "8080"
+    assert error.value.hint == f"write {number} without quotes"
+    # where a port may also be a name, a quoted number is still told to lose its quotes
+    with pytest.raises(DefinitionError) as named:
+        k8s.Service("web", selector={"app": "web"}, ports=[{"port": 80, "targetPort": "8080"}])
+    assert named.value.hint == "write 8080 without quotes"
+
+
 def test_a_string_expression_for_replicas_is_refused_with_a_conversion_hint(schema: Expr) -> None:
     with pytest.raises(DefinitionError) as error:
         k8s.Deployment("web", image="web:1", replicas=schema.spec.name)

@@ -117,6 +117,25 @@ def test_bad_values_name_the_key_and_the_file(tmp_path: Path, table: str, key: s
     assert "\n" not in str(error)
 
 
+@pytest.mark.parametrize(
+    ("table", "hint"),
+    [
+        ('[[tool.kro-gen.environments]]\nname = "a"\nnamespace = "Team_A"\n', "e.g. 'team-a'"),
+        ('[[tool.kro-gen.environments]]\nname = "Prod"\n', "e.g. 'team-a'"),
+        ('[tool.kro-gen]\noutput = "../deploy"\n', 'output = "gitops"'),
+        (
+            '[[tool.kro-gen.environments]]\nname = "a"\n[[tool.kro-gen.environments]]\nname = "a"\n',
+            "give each environment its own name",
+        ),
+    ],
+)
+def test_bad_values_say_what_to_write_instead(tmp_path: Path, table: str, hint: str) -> None:
+    write_pyproject(tmp_path, table)
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert hint in (caught.value.hint or "")
+
+
 def test_a_missing_crd_file_is_named_by_index(tmp_path: Path) -> None:
     write_pyproject(tmp_path, '[tool.kro-gen]\ncrds = ["crds/a.yaml"]\n')
     with pytest.raises(ConfigError, match=r"crds/a\.yaml") as caught:
@@ -129,6 +148,16 @@ def test_toml_syntax_errors_name_the_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"cannot read pyproject\.toml") as caught:
         load_config(tmp_path)
     assert caught.value.rule == "config-syntax"
+
+
+def test_toml_syntax_errors_name_the_line_and_what_to_do(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, '[tool.kro-gen]\noutput = "gitops"\nrevision = main\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    error = caught.value
+    assert (error.location.file or "").endswith("pyproject.toml:6")  # after the [project] lines
+    assert "column 12" in error.message and "(at line" not in error.message
+    assert error.hint is not None and "quote" in error.hint
 
 
 def test_no_pyproject_anywhere_suggests_init(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -121,6 +121,30 @@ def test_a_multi_line_exception_message_becomes_one_line(definitions: Path) -> N
     assert str(caught.value).startswith("definitions/app.py:1: ValueError: first line second line")
 
 
+def test_an_import_error_from_another_definition_names_it_as_the_user_wrote_it(definitions: Path) -> None:
+    write(definitions, "database.py", graph_source("database", "Database"))
+    write(definitions, "shop.py", "from database import grahp\n")
+    with pytest.raises(DefinitionError) as caught:
+        load_definitions(definitions)
+    message = str(caught.value)
+    assert message.startswith("definitions/shop.py:1: ImportError: cannot import name 'grahp' from")
+    assert "from 'database' (" in message
+    assert "_kro_gen_definition_" not in message  # kro-gen's private module names stay private
+
+
+def test_a_pydantic_validation_error_is_one_readable_line(definitions: Path) -> None:
+    write(
+        definitions,
+        "app.py",
+        graph_source("app", "App") + "\nSpec(name=3)\n",
+    )
+    with pytest.raises(DefinitionError) as caught:
+        load_definitions(definitions)
+    message = str(caught.value)
+    assert message.startswith("definitions/app.py:9: ValidationError: Spec is invalid: name: Input should be")
+    assert "errors.pydantic.dev" not in message and "[type=" not in message  # pydantic's noise
+
+
 def test_kro_gen_errors_keep_their_message_and_gain_the_users_line(definitions: Path) -> None:
     write(
         definitions,

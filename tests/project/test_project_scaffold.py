@@ -33,6 +33,21 @@ def test_init_creates_a_project_whose_config_loads(tmp_path: Path) -> None:
     compile((target / "definitions/example.py").read_text(), "example.py", "exec")  # valid Python
 
 
+def test_the_example_generates_and_reads_an_omitted_status_field_with_a_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kro_gen.pipeline import generate
+
+    monkeypatch.chdir(tmp_path)
+    scaffold(tmp_path / "new-project", repo_url="https://github.com/acme/platform.git")
+    result = generate(load_config(tmp_path / "new-project"))
+    assert result.plan is not None and not result.findings
+    # Kubernetes omits availableReplicas while no pod is available (replicas may be 0): the example
+    # shows the README's advice, a fallback, so the instance status never waits for a missing key.
+    status = result.graph("web-app").rgd["spec"]["schema"]["status"]
+    assert status == {"availableReplicas": "${deployment.status.?availableReplicas.orValue(0)}"}
+
+
 def test_init_reads_the_repository_url_from_the_origin_remote(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     subprocess.run(

@@ -140,6 +140,34 @@ def test_default_is_validated_against_the_field() -> None:
     assert "greater than or equal to 1" in error.message
 
 
+def test_integers_kro_cannot_parse_as_int64() -> None:
+    # kro parses integer defaults and enum values with ParseInt(v, 10, 64); the RGD would be rejected
+    class Big(BaseModel):
+        count: int = 2**63
+
+    class BigItems(BaseModel):
+        counts: list[int] = [1, -(2**63) - 1]
+
+    class BigEnum(BaseModel):
+        mode: Literal[1, 2**64] = 1
+
+    for model, rule in ((Big, "schema-default"), (BigItems, "schema-default"), (BigEnum, "schema-enum")):
+        error = error_of(model)
+        assert error.rule == rule
+        assert "64-bit" in error.message
+
+    class Edge(BaseModel):
+        count: int = 2**63 - 1
+        low: list[int] = [-(2**63)]
+        free: dict[str, Any] = {"big": 2**64}  # free-form: not typed as integer, the API server keeps it
+
+    assert to_simple_schema(Edge).spec == {
+        "count": "integer | default=9223372036854775807",
+        "low": "[]integer | default=[-9223372036854775808]",
+        "free": 'object | default={"big":18446744073709551616}',
+    }
+
+
 def test_none_default_on_a_field_that_does_not_allow_none() -> None:
     class M(BaseModel):
         name: str = None  # type: ignore[assignment]

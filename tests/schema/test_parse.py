@@ -114,6 +114,9 @@ def test_typekro_float_default_undefined_is_caught() -> None:
         (r'string | default="C:\path"', "default-string-escape", "quote, backslash"),
         ("integer | default=abc", "default-invalid", "not valid JSON"),
         ("integer | default=1.5", "default-invalid", "not a integer"),
+        # kro: strconv.ParseInt(v, 10, 64) -> "default value must be a valid integer"
+        ("integer | default=9223372036854775808", "default-invalid", "not a integer"),
+        ('integer | enum="1,9223372036854775808"', "marker-value", "not an integer"),
         ("boolean | default=yes", "default-invalid", "not valid JSON"),
         ("[]string | default={}", "default-invalid", "not a list"),
         ('validation=""', "schema-type-unknown", "validation"),

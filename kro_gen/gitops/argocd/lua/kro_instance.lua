@@ -29,7 +29,9 @@ if current and ready.status == "True" then
   return hs
 end
 local state = obj.status.state
-if state == "ERROR" or state == "FAILED" then
+-- an error state counts only once kro has seen this generation: right after an edit, the state left
+-- from the previous spec says nothing about the new one
+if (state == "ERROR" or state == "FAILED") and (ready == nil or current) then
   hs.status = "Degraded"
   if ready ~= nil and ready.message ~= nil then
     hs.message = ready.message
