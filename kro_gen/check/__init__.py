@@ -1,8 +1,8 @@
 """Every rule kro v0.9.3 enforces, checked offline: RGDs, instances, and YAML files.
 
 - :func:`check_rgd` runs every RGD rule (identity, SimpleSchema, resources, forEach, metadata,
-  expressions, status, graph cycles) and, with a schema registry, the Kubernetes schema and CEL type
-  checks of :mod:`kro_gen.check.k8s_validate` and :mod:`kro_gen.check.typecheck`.
+  duplicate objects, expressions, status, graph cycles) and, with a schema registry, the Kubernetes
+  schema and CEL type checks of :mod:`kro_gen.check.k8s_validate` and :mod:`kro_gen.check.typecheck`.
 - :func:`check_instance` checks an instance against the RGD it belongs to.
 - :func:`check_files` is ``kro-gen validate PATH...``.
 - :mod:`kro_gen.check.report` prints findings and picks the exit code.
@@ -72,6 +72,7 @@ def check_rgd(rgd: Mapping[str, Any], *, location: Location, registry: Any | Non
     from kro_gen.check.rules_graph import check_graph
     from kro_gen.check.rules_identity import check_identity
     from kro_gen.check.rules_metadata import check_metadata
+    from kro_gen.check.rules_objects import check_duplicate_objects
     from kro_gen.check.rules_resources import check_resources
     from kro_gen.check.rules_schema import check_schema, parse_schema
     from kro_gen.check.rules_sites import collect_sites
@@ -86,6 +87,7 @@ def check_rgd(rgd: Mapping[str, Any], *, location: Location, registry: Any | Non
     found += check_resources(view)
     found += check_for_each(view, sites, registry)
     found += check_metadata(view, registry)
+    found += check_duplicate_objects(view, sites, registry)
     found += check_expressions(view, sites)
     found += check_status(view, sites)
     found += check_graph(view, sites)

@@ -282,8 +282,10 @@ def _looks_like_rgd(body: Mapping[str, Any]) -> bool:
 
 
 def _register(loaded: list[_Loaded], registry: Any, findings: list[Finding]) -> list[Mapping[str, Any]]:
-    """Register CRDs and RGDs from the files; return the RGDs (for matching instances)."""
+    """Register CRDs, then RGDs (inner graphs first), from the files; return the RGDs (for matching
+    instances)."""
     rgds: list[Mapping[str, Any]] = []
+    registrable: list[Mapping[str, Any]] = []
     owners: dict[tuple[str, str], str] = {}
     for item in loaded:
         for document, base, body in item.objects:
@@ -294,8 +296,8 @@ def _register(loaded: list[_Loaded], registry: Any, findings: list[Finding]) -> 
                 elif _is_rgd(body):
                     findings += _conflict(body, where, owners)
                     rgds.append(body)
-                    if hasattr(registry, "register_rgd") and body.get("apiVersion") == RGD_API_VERSION:
-                        registry.register_rgd(body)
+                    if body.get("apiVersion") == RGD_API_VERSION:
+                        registrable.append(body)
             except KroGenError as error:
                 findings.append(
                     Finding(
@@ -305,6 +307,8 @@ def _register(loaded: list[_Loaded], registry: Any, findings: list[Finding]) -> 
                         error.hint or "fix the object",
                     )
                 )
+    if hasattr(registry, "register_rgds"):
+        registry.register_rgds(registrable)
     return rgds
 
 

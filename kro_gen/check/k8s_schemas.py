@@ -8,8 +8,8 @@ kro type-checks every template against the OpenAPI schema the cluster serves for
   per type, the top-level kinds tagged with ``x-kubernetes-group-version-kind``). The file is read once
   per version, on first use, and shared by every registry;
 - CRDs (``register_crd``) add every served version, converted by :mod:`kro_gen.check.crd_schema`;
-- RGDs (``register_rgd``) add the kind an RGD generates, so graphs that use other graphs' instances
-  are checked too.
+- RGDs (``register_rgd``, ``register_rgds``) add the kind an RGD generates, its status typed as kro
+  infers it, so graphs that use other graphs' instances are checked too.
 
 Schemas stay as JSON Schema dicts whose ``$ref`` point into the bundled definitions; :meth:`deref`
 follows them and :meth:`field_schema` walks a field path.
@@ -26,8 +26,8 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from kro_gen.check.crd_schema import PRESERVE, crd_versions, structural_to_jsonschema
-from kro_gen.check.rules_base import as_map
-from kro_gen.errors import ConfigError
+from kro_gen.check.rules_base import as_list, as_map
+from kro_gen.errors import ConfigError, Location
 
 #: The Kubernetes version whose schemas are used unless configured (kro v0.9.3 builds against 1.35
 #: libraries but runs on any supported cluster; 1.32 is the oldest minor still widely deployed).
@@ -259,24 +259,63 @@ class SchemaRegistry:
         return added
 
     def register_rgd(self, rgd: Mapping[str, Any]) -> tuple[str, str] | None:
-        """Add the kind an RGD generates (spec from its SimpleSchema, status open).
+        """Add the kind an RGD generates: spec from its SimpleSchema, status as kro infers it.
 
-        Returns ``(apiVersion, kind)``, or None when the RGD lacks ``spec.schema.apiVersion``/``kind``.
-        Problems inside the SimpleSchema are not reported here (the RGD checks do that); the fields
-        that parse are kept.
+        kro types the status fields of the CRD it generates from the status expressions (typed against
+        this registry, so register the kinds the RGD uses first: see :meth:`register_rgds`) and adds
+        ``state`` and ``conditions``. Returns ``(apiVersion, kind)``, or None when the RGD lacks
+        ``spec.schema.apiVersion``/``kind``. Problems inside the RGD are not reported here (the RGD
+        checks do that); the fields that parse are kept.
         """
+        from kro_gen.check.rgd_openapi import parse_section
+        from kro_gen.check.typecheck import analyse_types
+
+        gvk = rgd_kind(rgd)
+        if gvk is None:
+            return None
+        parsed = parse_section(_schema_section(rgd))
+        status_types = analyse_types(rgd, parsed, self, Location()).status_types
+        self._custom[gvk] = self._rgd_custom(rgd, parsed, status_types)
+        return f"{gvk[0]}/{gvk[1]}", gvk[2]
+
+    def register_rgds(self, rgds: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+        """Add the kinds several RGDs generate, inner graphs first.
+
+        An RGD whose resources are instances of another RGD's kind (chaining) is registered after it,
+        so its status expressions are typed against the inner kind's inferred status. Every kind is
+        first registered with an open status, so graphs that use each other in a cycle (kro refuses
+        those) still get their spec checked. Returns the ``(apiVersion, kind)`` pairs added.
+        """
+        from kro_gen.check.rgd_openapi import parse_section
+
+        waiting: list[tuple[Mapping[str, Any], Gvk]] = []
+        for rgd in rgds:
+            gvk = rgd_kind(rgd)
+            if gvk is not None:
+                waiting.append((rgd, gvk))
+                self._custom[gvk] = self._rgd_custom(rgd, parse_section(_schema_section(rgd)), None)
+        added = []
+        while waiting:
+            pending = {gvk for _, gvk in waiting}
+            ready = [item for item in waiting if not (_used_kinds(item[0]) & (pending - {item[1]}))]
+            batch = ready or waiting[:1]  # a cycle: go on in the given order
+            for rgd, _gvk in batch:
+                registered = self.register_rgd(rgd)
+                if registered is not None:
+                    added.append(registered)
+            waiting = [item for item in waiting if not any(item is done for done in batch)]
+        return added
+
+    @staticmethod
+    def _rgd_custom(rgd: Mapping[str, Any], parsed: Any, status_types: Any) -> _Custom:
         from kro_gen.check.rgd_openapi import instance_schema
 
-        schema = as_map(as_map(rgd.get("spec")).get("schema"))
-        version, kind, group = schema.get("apiVersion"), schema.get("kind"), schema.get("group", "kro.run")
-        if not isinstance(version, str) or not isinstance(kind, str) or not isinstance(group, str):
-            return None
-        self._custom[(group, version, kind)] = _Custom(
-            structural_to_jsonschema(instance_schema(schema), resource_root=True),
+        schema = _schema_section(rgd)
+        return _Custom(
+            structural_to_jsonschema(instance_schema(schema, parsed, status_types), resource_root=True),
             schema.get("scope", "Namespaced") != "Cluster",
-            f"RGD {as_map(rgd.get('metadata')).get('name') or kind}",
+            f"RGD {as_map(rgd.get('metadata')).get('name') or schema.get('kind')}",
         )
-        return f"{group}/{version}", kind
 
     # lookup -------------------------------------------------------------------------------------
 
@@ -356,6 +395,31 @@ class SchemaRegistry:
         if gvk not in builtins.validators:
             builtins.validators[gvk] = _make_validator({"$ref": f"{DEFS_URI}{_DEFS_MARK}{name}"}, builtins)
         return builtins.validators[gvk]
+
+
+def rgd_kind(rgd: Mapping[str, Any]) -> Gvk | None:
+    """``(group, version, kind)`` of the instances of ``rgd`` (group defaults to kro.run), or None."""
+    schema = _schema_section(rgd)
+    version, kind, group = schema.get("apiVersion"), schema.get("kind"), schema.get("group", "kro.run")
+    if not isinstance(version, str) or not isinstance(kind, str) or not isinstance(group, str):
+        return None
+    return group, version, kind
+
+
+def _schema_section(rgd: Mapping[str, Any]) -> Mapping[str, Any]:
+    return as_map(as_map(rgd.get("spec")).get("schema"))
+
+
+def _used_kinds(rgd: Mapping[str, Any]) -> set[Gvk]:
+    """The kinds of the resources of ``rgd`` (templates and externalRefs with literal apiVersion/kind)."""
+    used: set[Gvk] = set()
+    for entry in as_list(as_map(rgd.get("spec")).get("resources")):
+        entry = as_map(entry)
+        target = as_map(entry.get("template") or entry.get("externalRef"))
+        api_version, kind = target.get("apiVersion"), target.get("kind")
+        if isinstance(api_version, str) and isinstance(kind, str):
+            used.add((*split_api_version(api_version), kind))
+    return used
 
 
 def _is_open(node: Mapping[str, Any]) -> bool:

@@ -7,13 +7,15 @@
 - :func:`status_openapi` turns inferred status types into the ``status`` schema, the way kro's
   ``inferSchemaFromCELType`` does (int → integer, double → number, list → array, map →
   additionalProperties, an object → its properties, dyn/optional → preserve-unknown).
-- :func:`instance_schema` is the whole instance (spec plus an open status), for the schema registry.
+- :func:`instance_schema` is the whole instance (spec, and the inferred status with the ``state`` and
+  ``conditions`` kro always adds), for the schema registry.
 
 Fields with SimpleSchema problems are kept as far as they parse; the RGD rules report the problems.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -161,8 +163,43 @@ def type_openapi(value: CelType, depth: int = 0) -> dict[str, Any]:
     return {PRESERVE: True}
 
 
-def instance_schema(schema_section: Mapping[str, Any], parsed: Any = None) -> dict[str, Any]:
-    """The structural schema of the instances an RGD defines: its spec, and a status left open."""
+#: The status fields kro adds to every generated CRD (kro's ``pkg/graph/crd`` defaults), unless the
+#: inferred status already has a field of that name.
+KRO_STATUS_FIELDS: dict[str, dict[str, Any]] = {
+    "state": {"type": "string"},
+    "conditions": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string"},
+                "status": {"type": "string"},
+                "reason": {"type": "string"},
+                "message": {"type": "string"},
+                "lastTransitionTime": {"type": "string"},
+                "observedGeneration": {"type": "integer"},
+            },
+        },
+    },
+}
+
+
+def instance_status(status_types: Mapping[tuple[str | int, ...], CelType]) -> dict[str, Any]:
+    """The ``status`` of the CRD kro generates: the inferred fields plus ``state`` and ``conditions``."""
+    status = status_openapi(status_types)
+    for name, node in KRO_STATUS_FIELDS.items():
+        status["properties"].setdefault(name, copy.deepcopy(node))
+    return status
+
+
+def instance_schema(
+    schema_section: Mapping[str, Any],
+    parsed: Any = None,
+    status_types: Mapping[tuple[str | int, ...], CelType] | None = None,
+) -> dict[str, Any]:
+    """The structural schema of the instances an RGD defines: its spec, and its status as kro infers it
+    from ``status_types`` (see :func:`instance_status`); without ``status_types`` the status is open."""
+    status = {"type": "object", PRESERVE: True} if status_types is None else instance_status(status_types)
     return {
         "type": "object",
         "properties": {
@@ -170,6 +207,6 @@ def instance_schema(schema_section: Mapping[str, Any], parsed: Any = None) -> di
             "kind": {"type": "string"},
             "metadata": {"type": "object"},
             "spec": spec_openapi(schema_section, parsed),
-            "status": {"type": "object", PRESERVE: True},
+            "status": status,
         },
     }

@@ -19,6 +19,9 @@ from kro_gen.graph.resource import Resource
 RGD_API_VERSION = "kro.run/v1alpha1"
 ALLOW_BREAKING = "kro.run/allow-breaking-changes"
 DEPENDS_ON_PREFIX = "kro-gen.io/depends-on-"
+#: Kubernetes allows at most 63 characters in the name part of an annotation key (after the ``/``).
+ANNOTATION_NAME_MAX = 63
+_HASH_LENGTH = 8
 
 
 def rgd_document(built: BuiltGraph) -> dict[str, Any]:
@@ -82,16 +85,34 @@ def _with_dependency_annotations(resource: Resource, built: BuiltGraph) -> Mappi
     metadata = dict(template.get("metadata") or {})
     annotations = dict(metadata.get("annotations") or {})
     for dependency in resource.depends_on:
+        assert dependency.id is not None  # every resource of a built graph has its id
         ref = dependency.ref()
         value = (
             Expr(n.Call("string", (n.Call("size", (ref._node,)),)))
             if dependency.is_collection
             else ref.metadata.name
         )
-        annotations[f"{DEPENDS_ON_PREFIX}{dependency.id}"] = value
+        annotations[depends_on_key(dependency.id)] = value
     metadata["annotations"] = annotations
     template["metadata"] = metadata
     return template
+
+
+def depends_on_key(resource_id: str) -> str:
+    """The annotation key that records an explicit dependency on ``resource_id``.
+
+    ``kro-gen.io/depends-on-<id>``; when that name part would exceed Kubernetes' 63 characters, it is
+    cut and ends with ``-`` and a short hash of the whole id, so the key stays valid, stable and
+    distinct for ids that share a long beginning.
+    """
+    import hashlib
+
+    prefix, _, name = f"{DEPENDS_ON_PREFIX}{resource_id}".partition("/")
+    if len(name) <= ANNOTATION_NAME_MAX:
+        return f"{prefix}/{name}"
+    digest = hashlib.sha256(resource_id.encode("utf-8")).hexdigest()[:_HASH_LENGTH]
+    kept = name[: ANNOTATION_NAME_MAX - _HASH_LENGTH - 1].rstrip("-_.")
+    return f"{prefix}/{kept}-{digest}"
 
 
 def _standalone(condition: Expr, where: Location, path: str) -> str:

@@ -20,14 +20,14 @@ if TYPE_CHECKING:
 def make_registry(
     kubernetes_version: str | None, crd_files: Sequence[Path], rgds: Sequence[Mapping[str, Any]]
 ) -> SchemaRegistry:
-    """A registry of the built-in kinds, the project's CRD files and the kinds the ``rgds`` generate."""
+    """A registry of the built-in kinds, the project's CRD files and the kinds the ``rgds`` generate
+    (inner graphs first, so a chained graph's reads of an inner graph's status are typed)."""
     from kro_gen.check.k8s_schemas import SchemaRegistry
 
     registry = SchemaRegistry.default(kubernetes_version)
     for path in crd_files:
         registry.register_crd_file(path)
-    for rgd in rgds:
-        registry.register_rgd(rgd)
+    registry.register_rgds(rgds)
     return registry
 
 

@@ -181,6 +181,39 @@ def test_crds_in_the_files_are_registered_for_templates(tmp_path: Path) -> None:
     assert any("size" in (f.location.path or "") for f in check_files([tmp_path]))
 
 
+def test_chained_rgds_see_the_inner_status_whatever_the_file_order(tmp_path: Path) -> None:
+    replicas = "      replicas: integer | default=1\n"
+    inner = RGD.replace(replicas, replicas + "    status:\n      configName: ${config.metadata.name}\n")
+    outer = """\
+        apiVersion: kro.run/v1alpha1
+        kind: ResourceGraphDefinition
+        metadata: {name: shops.example.com}
+        spec:
+          schema: {apiVersion: v1alpha1, kind: Shop, group: example.com, scope: Namespaced, spec: {}}
+          resources:
+            - id: web
+              template:
+                apiVersion: example.com/v1alpha1
+                kind: WebApp
+                metadata: {name: web}
+                spec: {name: web}
+            - id: settings
+              template:
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: settings}
+                data:
+                  STATE: ${web.status.state}
+                  CONFIG: ${web.status.configNme}
+        """
+    write(tmp_path, "a-shop.yaml", outer)  # read before the RGD it chains
+    write(tmp_path, "b-webapp.yaml", inner)
+    [found] = check_files([tmp_path])
+    assert found.rule == "no-such-field" and "did you mean 'configName'" in found.message
+    assert found.location.file == f"{tmp_path / 'a-shop.yaml'}:20"
+    assert found.location.path == "spec.resources[1].template.data.CONFIG"
+
+
 def test_two_rgds_generating_one_crd_conflict(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", RGD)
     write(tmp_path, "b.yaml", RGD.replace("name: webapps.example.com", "name: other"))

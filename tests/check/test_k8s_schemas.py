@@ -328,6 +328,76 @@ def test_structural_conversion_details() -> None:
     assert "additionalProperties" not in converted["properties"]["either"]["anyOf"][0]
 
 
+# RGD-generated kinds ------------------------------------------------------------------------------
+
+
+def chained_rgd(
+    kind: str, group: str, uses: tuple[str, str] | None, status: dict[str, str]
+) -> dict[str, Any]:
+    """An RGD of ``kind`` whose one resource is a ConfigMap, or an instance of ``uses`` (apiVersion, kind)."""
+    api_version, used_kind = uses or ("v1", "ConfigMap")
+    template: dict[str, Any] = {"apiVersion": api_version, "kind": used_kind, "metadata": {"name": "x"}}
+    schema: dict[str, Any] = {"apiVersion": "v1alpha1", "kind": kind, "group": group, "spec": {}}
+    if status:
+        schema["status"] = status
+    return {
+        "apiVersion": "kro.run/v1alpha1",
+        "kind": "ResourceGraphDefinition",
+        "metadata": {"name": kind.lower()},
+        "spec": {"schema": schema, "resources": [{"id": "inner", "template": template}]},
+    }
+
+
+def test_rgds_are_registered_inner_first_so_chained_status_is_typed() -> None:
+    database = chained_rgd("Database", "data.example.com", None, {"endpoint": "${inner.metadata.name}"})
+    app = chained_rgd(
+        "App",
+        "apps.example.com",
+        ("data.example.com/v1alpha1", "Database"),
+        {"dbEndpoint": "${inner.status.endpoint}", "dbState": "${inner.status.state}"},
+    )
+    platform = chained_rgd("Platform", "example.com", ("apps.example.com/v1alpha1", "App"), {})
+    fresh = SchemaRegistry.default()
+    assert fresh.register_rgds([platform, app, database]) == [
+        ("data.example.com/v1alpha1", "Database"),
+        ("apps.example.com/v1alpha1", "App"),
+        ("example.com/v1alpha1", "Platform"),
+    ]
+    app_schema = fresh.schema_for("apps.example.com/v1alpha1", "App")
+    assert app_schema is not None
+
+    def status_type(*path: str | int) -> Any:
+        found = fresh.field_schema(app_schema, ["status", *path])
+        return None if found is None else found.get("type")
+
+    # typed from the Database's inferred status, although the App came first in the list
+    assert status_type("dbEndpoint") == ["string", "null"]
+    assert status_type("dbState") == ["string", "null"]
+    # kro's own fields, and nothing else
+    assert status_type("state") == ["string", "null"]
+    assert status_type("conditions", 0, "observedGeneration") == ["integer", "null"]
+    assert status_type("conditions", 0, "reason") == ["string", "null"]
+    assert status_type("dbEndpont") is None
+    platform_schema = fresh.schema_for("example.com/v1alpha1", "Platform")
+    assert platform_schema is not None
+    assert set(fresh.field_schema(platform_schema, ["status"])["properties"]) == {"state", "conditions"}
+
+
+def test_rgds_that_use_each_other_are_still_registered() -> None:
+    ping = chained_rgd(
+        "Ping", "example.com", ("example.com/v1alpha1", "Pong"), {"peer": "${inner.status.state}"}
+    )
+    pong = chained_rgd(
+        "Pong", "example.com", ("example.com/v1alpha1", "Ping"), {"peer": "${inner.status.peer}"}
+    )
+    fresh = SchemaRegistry.default()
+    assert sorted(fresh.register_rgds([ping, pong])) == [
+        ("example.com/v1alpha1", "Ping"),
+        ("example.com/v1alpha1", "Pong"),
+    ]
+    assert fresh.known("example.com/v1alpha1", "Ping") and fresh.known("example.com/v1alpha1", "Pong")
+
+
 # the RGD CRD and the reference RGDs ---------------------------------------------------------------
 
 

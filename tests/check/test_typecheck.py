@@ -429,6 +429,36 @@ def test_chained_graph_kind_is_typed_from_the_inner_rgd(registry: SchemaRegistry
     assert check(rgd(use + configmap("{P: '${db.spec.prot}'}")), registry) == []
 
 
+DB_USE = """
+- id: db
+  template:
+    apiVersion: platform.example.com/v1alpha1
+    kind: Database
+    metadata: {name: db}
+    spec: {name: "${schema.spec.name}"}
+"""
+
+
+def test_chained_graph_status_is_typed_from_the_inner_status_expressions() -> None:
+    chained = SchemaRegistry.default()
+    chained.register_rgd(load((FIXTURES / "chained-inner-rgd.yaml").read_text()))
+    ready = (
+        'db.status.conditions.exists(c, c.type == "Ready" && c.status == "True" && c.observedGeneration > 0)'
+    )
+    reads = (
+        "{E: '${db.status.endpoint}', S: '${db.status.state}', N: '${string(db.status.portCount)}', "
+        f"R: '${{string({ready})}}'}}"
+    )
+    assert check(rgd(DB_USE + configmap(reads)), chained) == []
+    typo = only(check(rgd(DB_USE + configmap("{E: '${db.status.endpont}'}")), chained))
+    assert typo.rule == "no-such-field" and "did you mean 'endpoint'" in typo.message
+    assert typo.location.path == "spec.resources[1].template.data.E"
+    count = only(check(rgd(DB_USE + configmap("{N: '${db.status.portCount}'}")), chained))
+    assert count.rule == "expression-target-type" and "returns int" in count.message
+    condition = only(check(rgd(DB_USE + configmap("{R: '${db.status.conditions[0].reson}'}")), chained))
+    assert condition.rule == "no-such-field" and "did you mean 'reason'" in condition.message
+
+
 def test_chained_instance_template_is_validated(registry: SchemaRegistry) -> None:
     chained = SchemaRegistry.default()
     chained.register_rgd(load((FIXTURES / "chained-inner-rgd.yaml").read_text()))

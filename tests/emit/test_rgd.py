@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any
 
 import pytest
 from pydantic import BaseModel, Field
 
 from kro_gen import ResourceGraph, cel, k8s
-from kro_gen.emit.rgd import ALLOW_BREAKING, DEPENDS_ON_PREFIX, rgd_document
+from kro_gen.emit.rgd import ALLOW_BREAKING, DEPENDS_ON_PREFIX, depends_on_key, rgd_document
 from kro_gen.errors import DefinitionError, ExpressionError
 from kro_gen.expr import nodes as n
 from kro_gen.expr.kro_text import is_standalone, parse_field
@@ -82,6 +83,43 @@ def test_depends_on_keeps_the_users_own_annotations() -> None:
 
     annotations = entries(shop(build))["app"]["template"]["metadata"]["annotations"]
     assert annotations == {"team": "shop", f"{DEPENDS_ON_PREFIX}config": "${config.metadata.name}"}
+
+
+#: Kubernetes' qualified name (the part of an annotation key after the ``/``).
+QUALIFIED_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+
+
+def annotation_name(key: str) -> str:
+    return key.partition("/")[2]
+
+
+def test_depends_on_keys_stay_valid_kubernetes_annotation_keys_for_long_ids() -> None:
+    fits = "a" * 52  # depends-on- (11) + 52 = 63: the longest name kept as it is
+    assert depends_on_key(fits) == f"{DEPENDS_ON_PREFIX}{fits}"
+    assert depends_on_key("db") == f"{DEPENDS_ON_PREFIX}db"
+    long_a = "paymentGatewayReconciliationWorkerDeploymentForEuropeanRegionA"
+    long_b = long_a[:-1] + "B"
+    key_a, key_b = depends_on_key(long_a), depends_on_key(long_b)
+    for key in (key_a, key_b, depends_on_key(fits + "b")):
+        assert key.startswith(DEPENDS_ON_PREFIX)
+        assert len(annotation_name(key)) <= 63 and QUALIFIED_NAME.match(annotation_name(key)), key
+    assert key_a != key_b  # ids that share a long beginning keep distinct keys
+    assert depends_on_key(long_a) == key_a  # stable across runs: no churn in GitOps diffs
+    assert annotation_name(key_a).startswith("depends-on-paymentGateway")
+
+
+def test_a_long_dependency_id_gets_a_valid_key_in_the_emitted_rgd() -> None:
+    long_id = "primaryDatabaseConnectionSettingsConfigMapForTheCheckoutService"
+
+    def build(schema):  # type: ignore[no-untyped-def]
+        config = k8s.ConfigMap("config", {"A": "1"})
+        app = k8s.ConfigMap("app", {"B": "2"}, depends_on=[config])
+        return {long_id: config, "app": app}
+
+    annotations = entries(shop(build))["app"]["template"]["metadata"]["annotations"]
+    [(key, value)] = annotations.items()
+    assert key == depends_on_key(long_id) and value == "${" + long_id + ".metadata.name}"
+    assert len(annotation_name(key)) <= 63 and QUALIFIED_NAME.match(annotation_name(key))
 
 
 # -- metadata annotations -------------------------------------------------------------------------------
