@@ -141,7 +141,9 @@ def generate(state: _State, check: bool, adopt: bool, force: bool, base: str) ->
         return
     from kro_gen.gitops import write_tree
 
-    report = write_tree(result.plan, result.config.output_dir, adopt=adopt, force=force)
+    report = write_tree(
+        result.plan, result.config.output_dir, adopt=adopt, force=force, label=result.config.output
+    )
     click.echo(
         f"{output}/: {len(report.written)} written, {len(report.deleted)} deleted, "
         f"{len(report.unchanged)} unchanged"
@@ -173,7 +175,7 @@ def _print_drift(result: GenerationResult) -> bool:
     from kro_gen.gitops import check_tree, render_diff
 
     assert result.plan is not None
-    drifts = check_tree(result.plan, result.config.output_dir)
+    drifts = check_tree(result.plan, result.config.output_dir, label=result.config.output)
     if drifts:
         click.echo(render_diff(drifts), nl=False)
     return bool(drifts)
@@ -297,20 +299,30 @@ def commit(state: _State, message: str | None, skip_ci: bool) -> None:
     """Commit the changes to the generated files (those kro-gen owns, listed in its index), and nothing
     else: hand-written files in the output folder are left to you.
 
-    Refuses when the tree is stale (run 'kro-gen generate' first) or when other changes are staged.
+    Refuses when the project is not in a git repository, when the tree was never generated or is
+    stale (run 'kro-gen generate' first), or when other changes are staged.
     """
+    from kro_gen.errors import ValidationError
+    from kro_gen.gitops.index import INDEX_PATH
     from kro_gen.vcs import commit_generated, repo_root
 
-    result = state.generate()
-    if _print_drift(result):
-        raise _stale(result.config.output)
-    top = repo_root(result.config.root)
+    config = state.config()
+    top = repo_root(config.root)  # checked first: no diff can help outside git
     if top is None:
         raise KroGenError(
-            f"{result.config.root} is not in a git repository",
+            f"{config.root} is not in a git repository",
             hint="run 'git init' first",
             rule="vcs-no-repo",
         )
+    if not (config.output_dir / INDEX_PATH).is_file():  # every file would be in the diff: say why instead
+        raise ValidationError(
+            f"{config.output}/ has not been generated yet (no {config.output}/{INDEX_PATH})",
+            hint="run 'kro-gen generate', then 'kro-gen commit'",
+            rule="stale-tree",
+        )
+    result = state.generate()
+    if _print_drift(result):
+        raise _stale(result.config.output)
     paths = _owned_paths(result.config.output_dir, top)
     sha = commit_generated(top, result.config.output_dir, message, skip_ci=skip_ci, paths=paths)
     if sha is None:

@@ -60,7 +60,10 @@ def test_an_edited_definition_makes_check_fail_with_a_diff_and_write_nothing(pro
     checked = run(project, "generate", "--check")
     assert checked.exit_code == 1
     assert "-  replicas: 3\n+  replicas: 4\n" in checked.stdout
-    assert "# changed: environments/prod/" in checked.stdout
+    # paths open from the project root: the report line and the diff headers name gitops/...
+    assert "# changed: gitops/environments/prod/webapp-web-app.yaml\n" in checked.stdout
+    assert "--- a/gitops/environments/prod/webapp-web-app.yaml\n" in checked.stdout
+    assert "+++ b/gitops/environments/prod/webapp-web-app.yaml\n" in checked.stdout
     (line,) = error_lines(checked)
     assert "gitops/ is not what the definitions generate" in line and "(fix: run 'kro-gen generate'" in line
     assert snapshot(project / "gitops") == before
@@ -80,6 +83,11 @@ def test_user_files_in_the_tree_survive_and_stale_owned_files_are_pruned(project
     assert prod_files
 
     edit(project / "definitions/web.py", 'web.instance("prod", {"image": "nginx:1.27", "replicas": 3})\n', "")
+    checked = run(project, "generate", "--check")
+    assert (
+        checked.exit_code == 1 and "# stale: gitops/environments/prod/webapp-web-app.yaml" in checked.stdout
+    )
+    assert "[unlisted-file]" not in checked.stderr  # kro-gen's own stale file is drift, not hand-written
     assert run(project, "generate").exit_code == 0
 
     assert mine.read_text() == "# written by flux bootstrap\n"
@@ -106,10 +114,12 @@ def test_a_hand_edited_generated_file_is_reported_and_needs_force(project: Path)
     rgd.write_text(rgd.read_text() + "# my edit\n")
     checked = run(project, "generate", "--check")
     assert checked.exit_code == 1
-    assert f"# hand-edited: {RGD_FILE.removeprefix('gitops/')}" in checked.stdout
+    assert f"# hand-edited: {RGD_FILE}\n--- a/{RGD_FILE}\n+++ b/{RGD_FILE}\n" in checked.stdout
     refused = run(project, "generate")
     assert refused.exit_code == 1
-    assert len(error_lines(refused)) == 1
+    (line,) = error_lines(refused)
+    # the location and the listed path are both the one to open from the project root
+    assert line.startswith(f"kro-gen: error: {RGD_FILE}: owned files were edited by hand: {RGD_FILE} (fix:")
     assert rgd.read_text().endswith("# my edit\n")
     forced = run(project, "generate", "--force")
     assert forced.exit_code == 0
@@ -295,6 +305,30 @@ def test_commit_refuses_staged_unrelated_changes_and_a_stale_tree(project: Path)
     stale = run(project, "commit")
     assert stale.exit_code == 1
     assert "run 'kro-gen generate'" in stale.stderr
+    assert git(project, "log", "--format=%s").splitlines() == ["base"]
+
+
+@pytest.mark.parametrize("generated", [False, True], ids=["never-generated", "generated"])
+def test_commit_outside_git_says_so_first_in_one_line(tmp_path: Path, generated: bool) -> None:
+    project = make_project(tmp_path / "project")  # no git repository
+    if generated:
+        assert run(project, "generate").exit_code == 0
+        edit(project / "definitions/web.py", '"replicas": 3', '"replicas": 4')  # stale too
+    result = run(project, "commit")
+    assert result.exit_code == 2
+    assert result.stdout == ""  # no diff before the one thing that matters
+    assert result.stderr.splitlines() == [
+        f"kro-gen: error: {project} is not in a git repository (fix: run 'git init' first)"
+    ]
+
+
+def test_commit_before_the_first_generate_says_so_without_a_diff(project: Path) -> None:
+    commit_everything(project)
+    result = run(project, "commit")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert "gitops/ has not been generated yet" in line and "(fix: run 'kro-gen generate', then" in line
     assert git(project, "log", "--format=%s").splitlines() == ["base"]
 
 

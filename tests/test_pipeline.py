@@ -129,6 +129,52 @@ def test_chained_graphs_get_their_depth(tmp_path: Path) -> None:
     assert artifact.resource_kinds == {"database": "Database"}
 
 
+def test_reads_of_a_chained_graphs_status_are_checked_against_its_inferred_status(tmp_path: Path) -> None:
+    inner_status = """
+
+class DbStatus(BaseModel):
+    endpoint: str = ""
+
+
+"""
+    status_builder = """
+
+@db.status
+def db_status(schema, r):
+    return {"endpoint": r.settings.metadata.name}
+"""
+    reads = """\
+    database = db.use("shop-db", {"size": schema.spec.size})
+    reader = Resource({
+        "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "shop"},
+        "data": {"DB": database.status.endpont, "STATE": database.status.state},
+    })
+    return {"database": database, "reader": reader}
+"""
+    definition = (
+        CHAINED.replace("\n\nclass AppSpec", inner_status + "class AppSpec")
+        .replace("spec=DbSpec)", "spec=DbSpec, status=DbStatus)")
+        .replace("\n\napp = ResourceGraph", status_builder + "\n\napp = ResourceGraph")
+        .replace('    return {"database": db.use("shop-db", {"size": schema.spec.size})}\n', reads)
+    )
+    project = make_project(
+        tmp_path,
+        environments='[[tool.kro-gen.environments]]\nname = "prod"\n',
+        definitions={"shop.py": definition},
+    )
+    with pytest.raises(CheckFailed) as caught:
+        generate(load_config(project))
+    [finding] = [f for f in caught.value.findings if f.severity.value == "error"]
+    assert (finding.rule, finding.location.graph, finding.location.resource) == (
+        "no-such-field",
+        "shop",
+        "reader",
+    )
+    assert "did you mean 'endpoint'" in finding.message
+    edit(project / "definitions/shop.py", "status.endpont", "status.endpoint")
+    assert generate(load_config(project)).plan is not None
+
+
 def test_a_chained_graph_missing_from_the_definitions_is_an_error(tmp_path: Path) -> None:
     # The inner graph is made by a helper and never bound at module level: its RGD would be missing.
     helper = CHAINED[: CHAINED.index("app = ResourceGraph")].replace(
@@ -146,6 +192,24 @@ def test_a_chained_graph_missing_from_the_definitions_is_an_error(tmp_path: Path
         generate(load_config(project))
     assert caught.value.location.graph == "shop"
     assert caught.value.location.resource == "database"
+
+
+def test_two_resources_rendering_one_object_are_an_error_at_the_users_line(project: Path) -> None:
+    edit(
+        project / "definitions/web.py",
+        '    return {"config": config, "deployment": deployment}\n',
+        '    extra = Resource({"apiVersion": "v1", "kind": "ConfigMap",'
+        ' "metadata": {"name": "web-config"}})\n'
+        '    return {"config": config, "deployment": deployment, "extra": extra}\n',
+    )
+    with pytest.raises(CheckFailed) as caught:
+        generate(load_config(project))
+    [finding] = [f for f in caught.value.findings if f.severity.value == "error"]
+    assert (finding.rule, finding.location.resource) == ("duplicate-object", "extra")
+    assert "same object as resource config" in finding.message
+    assert finding.location.file is not None and finding.location.file.endswith(
+        "definitions/web.py:42"
+    )  # the extra = ... line
 
 
 def test_an_exception_in_a_builder_names_the_users_line(project: Path) -> None:

@@ -3,8 +3,8 @@
 Public API::
 
     plan_tree(graphs, environments, settings) -> TreePlan
-    write_tree(plan, root, *, adopt=False, force=False) -> WriteReport
-    check_tree(plan, root) -> list[Drift]
+    write_tree(plan, root, *, adopt=False, force=False, label=None) -> WriteReport
+    check_tree(plan, root, *, label=None) -> list[Drift]
     render_diff(drifts) -> str
 """
 

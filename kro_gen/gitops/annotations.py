@@ -8,7 +8,7 @@ be healthy, pruning runs in reverse):
 * RGD: ``-1 - (max_depth - depth)``. The deepest RGD (the one using the most other generated kinds)
   gets -1, the graphs it builds on get -2, -3, ... so chained RGDs are applied inner first: kro verifies
   referenced kinds when it accepts an RGD, so an outer RGD applied before the inner CRD exists flaps.
-* Namespace: -2 (before anything namespaced; in the environment Applications, which hold no RGDs).
+* Namespace: -2 (before anything namespaced).
 * support objects and direct manifests: their dependency depth inside the graph (0, 1, 2...).
 * instance: ``1 + depth`` (after every RGD; an instance of a chained graph after the instances it uses).
 """

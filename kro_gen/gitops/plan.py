@@ -3,10 +3,9 @@
 The plan follows GITOPS-NOTES §3 (``platform/rgds``, ``environments/<env>``, ``argocd/``,
 ``flux/clusters/<cluster>``, a generated README). Deviations, each for a reason given in its module:
 Argo CD uses plain app-of-apps Applications instead of an ApplicationSet (:mod:`.argocd.apps`), so
-there is no ``argocd/envs/*.json``; every kro cluster gets its own RGD Application, even when it has one
-environment; Flux reads the ``flux-system`` GitRepository of ``flux bootstrap`` (no GitRepository of its
-own, see :mod:`.flux`) and environment Kustomizations are ``kro-env-<env>`` (direct environments have no
-instances).
+there is no ``argocd/envs/*.json``; Flux reads the ``flux-system`` GitRepository of ``flux bootstrap``
+(no GitRepository of its own, see :mod:`.flux`) and environment Kustomizations are ``kro-env-<env>``
+(direct environments have no instances).
 
 Before anything is rendered the inputs are checked as a whole: unique graph names and APIs, unique
 environment names, DNS-safe names, known wiring targets, and no object applied by two environments of

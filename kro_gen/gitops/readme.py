@@ -8,7 +8,7 @@ from typing import Any
 from kro_gen.emit.mermaid import graph_mermaid
 from kro_gen.gitops import annotations as ann
 from kro_gen.gitops import layout, topology
-from kro_gen.gitops.argocd import HEALTH_PATCH_FILE, ROOT_FILE
+from kro_gen.gitops.argocd import HEALTH_PATCH_FILE, ROOT_FILE, apps, needs_rgds_application, rgds_owner
 from kro_gen.gitops.flux import CLUSTERS_DIR, git_url
 from kro_gen.gitops.model import STATE_DIR, EnvironmentArtifact, GraphArtifact, TreeSettings
 
@@ -71,8 +71,8 @@ def _graphs(graphs: Sequence[GraphArtifact], environments: Sequence[EnvironmentA
     return _table(("graph", "API", "scope", "depth", "RGD wave", "source", "environments"), rows)
 
 
-def _argocd(settings: TreeSettings) -> list[str]:
-    return [
+def _argocd(settings: TreeSettings, clusters: Sequence[topology.Cluster]) -> list[str]:
+    lines = [
         "### Argo CD",
         "",
         "1. Install kro on every cluster that runs a kro environment, and register each cluster in Argo CD "
@@ -82,10 +82,45 @@ def _argocd(settings: TreeSettings) -> list[str]:
         f"{settings.repo_path(HEALTH_PATCH_FILE)}`.",
         f"3. Apply the root Application once: `kubectl apply -n {settings.argocd_namespace} -f "
         f"{settings.repo_path(ROOT_FILE)}`. It syncs `{settings.repo_path('argocd/apps')}`: the AppProject "
-        f"`{settings.argocd_project}` (wave -2), one `kro-rgds-<cluster>` Application per kro cluster "
-        "(wave -1) and one `kro-env-<environment>` Application per environment (wave 1 kro, 0 direct).",
+        f"`{settings.argocd_project}` (wave -2) and one `kro-env-<environment>` Application per environment "
+        "(wave 1 kro, 0 direct).",
         "",
     ]
+    owners = [(c.name, owner.target.name) for c in clusters if (owner := rgds_owner(c)) is not None]
+    shared = [c for c in clusters if needs_rgds_application(c)]
+    if not owners and not shared:
+        return lines
+    if owners:
+        lines += [
+            "Where a cluster has one kro environment, that environment's Application syncs two sources, "
+            f"`{settings.repo_path(layout.RGD_DIR)}` and its own folder, so every sync applies the RGDs "
+            "(negative waves), waits until kro reports them Ready, and only then applies the instances "
+            "(wave 1 and later): "
+            + ", ".join(f"`{apps.env_app_name(env)}` on `{cluster}`" for cluster, env in owners)
+            + ".",
+            "",
+        ]
+    if shared:
+        lines += [
+            "Where kro environments share a cluster, the RGDs (cluster-scoped, so they need one owner) "
+            "have an Application of their own (wave -1): "
+            + ", ".join(f"`{apps.rgds_app_name(c.name)}`" for c in shared)
+            + ". Waves between Applications order only the root's sync: on later commits an instance may "
+            "be applied before kro has regenerated its CRD, and then relies on "
+            "`SkipDryRunOnMissingResource`, retry with backoff, self-heal (the API server dropped the new "
+            "fields, so the instance is OutOfSync and is applied again) and kro's re-reconcile. Merge a "
+            "schema change before the instance changes that use it.",
+            "",
+        ]
+    lines += [
+        "When a kro environment joins or leaves a cluster, the RGDs move to another Application, and "
+        "`FailOnSharedResource` stops the new owner until the live RGDs lose the old owner's tracking "
+        "annotation: once the old owner no longer lists them, run `kubectl annotate "
+        "resourcegraphdefinitions.kro.run --all argocd.argoproj.io/tracking-id-` on that cluster (and "
+        "never confirm the old owner's prune of the RGDs).",
+        "",
+    ]
+    return lines
 
 
 def _flux(settings: TreeSettings, clusters: Sequence[topology.Cluster]) -> list[str]:
@@ -135,9 +170,11 @@ def _removal(settings: TreeSettings) -> list[str]:
     ]
     if argocd:
         lines.append(
-            "- Argo CD: the environment Applications prune the instances; `kro-rgds-<cluster>` then waits "
-            'for you to confirm the RGD\'s prune (`Prune=confirm`, "Confirm Pruning"): confirm once the '
-            "instances are gone."
+            "- Argo CD: the environment Applications prune the instances; the Application that holds the "
+            "RGDs (`kro-env-<environment>`, or `kro-rgds-<cluster>` on a shared cluster) then waits for "
+            'you to confirm the RGD\'s prune (`Prune=confirm`, "Confirm Pruning"): confirm once the '
+            "instances are gone (`kro-env-<environment>` prunes its own instances first and waits until "
+            "they are deleted; until you confirm, the later waves of its sync wait too)."
         )
     if flux:
         lines.append(
@@ -205,7 +242,7 @@ def render_readme(
         "",
     ]
     if "argocd" in settings.wiring:
-        lines += _argocd(settings)
+        lines += _argocd(settings, clusters)
     if "flux" in settings.wiring:
         lines += _flux(settings, clusters)
     if not settings.wiring:

@@ -128,24 +128,34 @@ def _inside(root: Path, relative: str) -> bool:
     return resolved == base or base in resolved.parents
 
 
-def _refuse(root: Path, paths: list[str], message: str, hint: str, rule: str) -> None:
-    """Raise naming every path; the location is the first one under ``root`` (a bare ``README.md`` would
-    read as the project's own README)."""
+def shown_path(label: str, path: str) -> str:
+    """``path`` (relative to the output dir) as messages name it: under ``label``, the output dir as the
+    user knows it (e.g. ``gitops``, so ``gitops/platform/rgds/...`` opens from the project root)."""
+    label = label.rstrip("/")
+    return path if label in ("", ".") else f"{label}/{path}"
+
+
+def _refuse(label: str, paths: list[str], message: str, hint: str, rule: str) -> None:
+    """Raise naming every path under ``label`` (a bare ``README.md`` would read as the project's own
+    README); the location is the first one."""
     if paths:
+        shown = [shown_path(label, path) for path in sorted(paths)]
         raise ValidationError(
-            f"{message}: {', '.join(sorted(paths))}",
-            location=Location(file=str(root / sorted(paths)[0])),
+            f"{message}: {', '.join(shown)}",
+            location=Location(file=shown[0]),
             hint=hint,
             rule=rule,
         )
 
 
-def _check(plan: TreePlan, root: Path, owned: dict[str, str], *, adopt: bool, force: bool) -> None:
+def _check(
+    plan: TreePlan, root: Path, owned: dict[str, str], *, adopt: bool, force: bool, label: str
+) -> None:
     """Raise, listing every offending path, before anything is changed."""
     blocked = [p for p in plan.files if not _inside(root, p) or (root / p).is_dir()]
     blocked += [p for p in plan.files if any((root / parent).is_file() for parent in Path(p).parents)]
     _refuse(
-        root,
+        label,
         blocked,
         "planned paths are blocked by a directory, file or link",
         "move those away",
@@ -154,7 +164,7 @@ def _check(plan: TreePlan, root: Path, owned: dict[str, str], *, adopt: bool, fo
     unowned = [p for p in plan.files if p not in owned and ((root / p).exists() or (root / p).is_symlink())]
     if not adopt:
         _refuse(
-            root,
+            label,
             unowned,
             "refusing to overwrite files kro-gen does not own",
             "move them away, or rerun with --adopt to let kro-gen take them over",
@@ -168,7 +178,7 @@ def _check(plan: TreePlan, root: Path, owned: dict[str, str], *, adopt: bool, fo
     ]
     if not force:
         _refuse(
-            root,
+            label,
             edited,
             "owned files were edited by hand",
             "change the definitions instead (see `kro-gen diff`), or rerun with --force to discard the edits",
@@ -176,7 +186,14 @@ def _check(plan: TreePlan, root: Path, owned: dict[str, str], *, adopt: bool, fo
         )
 
 
-def write_tree(plan: TreePlan, root: Path | str, *, adopt: bool = False, force: bool = False) -> WriteReport:
+def write_tree(
+    plan: TreePlan,
+    root: Path | str,
+    *,
+    adopt: bool = False,
+    force: bool = False,
+    label: str | None = None,
+) -> WriteReport:
     """Make the tree under ``root`` match ``plan``; see the module docstring for the guarantees.
 
     Args:
@@ -184,6 +201,8 @@ def write_tree(plan: TreePlan, root: Path | str, *, adopt: bool = False, force: 
         root: the output dir (created if missing).
         adopt: take over planned paths that exist but are not in the ownership index.
         force: overwrite or delete owned files even when they were edited by hand.
+        label: how error messages name ``root`` (the CLI passes the configured output folder, so a
+            path opens from the project root); default: ``root`` as given.
 
     Raises:
         ValidationError: unowned files in the way, hand-edited files, or an unrecoverable journal.
@@ -192,7 +211,7 @@ def write_tree(plan: TreePlan, root: Path | str, *, adopt: bool = False, force: 
     root.mkdir(parents=True, exist_ok=True)
     recover(root)
     owned = read_index(root)
-    _check(plan, root, owned, adopt=adopt, force=force)
+    _check(plan, root, owned, adopt=adopt, force=force, label=str(root) if label is None else label)
 
     hashes = {path: sha256_text(text) for path, text in plan.files.items()}
     changed = [p for p in plan.files if file_sha256(root / p) != hashes[p]]

@@ -169,7 +169,7 @@ def test_every_kustomization_folder_builds(plan: TreePlan, tmp_path: Path) -> No
     assert dev["ConfigMap"]["data"]["nginx.conf"] == NGINX_CONF
     assert dev["ConfigMap"]["data"]["ENABLED"] == "yes"
     apps = built["argocd/apps"]
-    assert sorted(o["kind"] for o in apps) == ["AppProject"] + ["Application"] * 5
+    assert sorted(o["kind"] for o in apps) == ["AppProject"] + ["Application"] * 3
 
 
 def test_no_kustomization_sets_a_namespace(plan: TreePlan) -> None:

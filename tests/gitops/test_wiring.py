@@ -17,7 +17,7 @@ from kro_gen.gitops.flux import git_url
 from kro_gen.gitops.model import EnvironmentArtifact, EnvironmentTarget, TreePlan
 from kro_gen.gitops.plan import plan_tree
 
-from .conftest import SETTINGS, development, graphs, staging
+from .conftest import SETTINGS, development, environments, graphs, staging
 
 CRDS = Path("/work/shared/reference/gitops/crds")
 CRD_FILES = {
@@ -92,7 +92,7 @@ def test_every_argocd_and_flux_object_matches_its_crd(plan: TreePlan) -> None:
             checked += 1
         else:
             assert path.endswith("kustomization.yaml"), path
-    assert checked == 6 + 1 + 5  # apps (project + 5 applications), root, Flux Kustomizations
+    assert checked == 4 + 1 + 5  # apps (project + 3 applications), root, Flux Kustomizations
 
 
 def test_the_validator_catches_a_misspelled_field(plan: TreePlan) -> None:
@@ -107,22 +107,31 @@ def test_the_validator_catches_a_misspelled_field(plan: TreePlan) -> None:
         validate(app)
 
 
-def test_argocd_applications_one_rgd_app_per_kro_cluster(plan: TreePlan) -> None:
-    apps = {b["metadata"]["name"]: b for b in objects(plan, "argocd/apps/application-").values()}
-    assert set(apps) == {
-        "kro-rgds-nonprod",
-        "kro-rgds-prod",
-        "kro-env-development",
-        "kro-env-staging",
-        "kro-env-production",
-    }
-    rgds = apps["kro-rgds-nonprod"]
-    assert rgds["spec"]["source"]["path"] == "gitops/platform/rgds"
-    assert rgds["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "-1"
+def applications(plan: TreePlan) -> dict[str, dict[str, Any]]:
+    return {b["metadata"]["name"]: b for b in objects(plan, "argocd/apps/application-").values()}
+
+
+def qa() -> EnvironmentArtifact:
+    """A second kro environment on staging's cluster (``nonprod``), in its own namespace."""
+    (doc,) = staging().documents
+    body = copy.deepcopy(doc.body)
+    body["metadata"]["namespace"] = "shop-qa"
+    target = dataclasses.replace(staging().target, name="qa", namespace="shop-qa")
+    return EnvironmentArtifact(target, (dataclasses.replace(doc, body=body),))
+
+
+def source_paths(app: dict[str, Any]) -> list[str]:
+    spec = app["spec"]
+    return [source["path"] for source in spec.get("sources", [spec.get("source")])]
+
+
+def test_argocd_applications_sync_automatically_and_never_cascade(plan: TreePlan) -> None:
+    apps = applications(plan)
+    assert set(apps) == {"kro-env-development", "kro-env-staging", "kro-env-production"}
     for name, app in apps.items():
         policy = app["spec"]["syncPolicy"]
         assert policy["automated"] == {"prune": True, "selfHeal": True}
-        assert {"ServerSideApply=true", "PruneLast=true"} <= set(policy["syncOptions"])
+        assert "ServerSideApply=true" in policy["syncOptions"]
         assert policy["retry"]["backoff"]["factor"] == 2
         assert "finalizers" not in app["metadata"], name  # deleting an Application never cascades
         assert app["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == "Prune=confirm"
@@ -134,6 +143,107 @@ def test_argocd_applications_one_rgd_app_per_kro_cluster(plan: TreePlan) -> None
     assert apps["kro-env-staging"]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "1"
     assert apps["kro-env-development"]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "0"
     assert apps["kro-env-staging"]["spec"]["destination"] == {"name": "nonprod", "namespace": "shop-staging"}
+
+
+def test_the_only_kro_environment_of_a_cluster_syncs_rgds_and_instances_in_one_application(
+    plan: TreePlan,
+) -> None:
+    """Waves order resources only inside one sync: the RGDs must be in the instances' Application, or
+    an update could apply an instance before kro regenerated its CRD (typekro#118)."""
+    apps = applications(plan)
+    for env, cluster in (("staging", "nonprod"), ("production", "prod")):
+        app = apps[f"kro-env-{env}"]
+        assert "source" not in app["spec"]
+        assert app["spec"]["sources"] == [
+            {
+                "name": "rgds",
+                "repoURL": SETTINGS.repo_url,
+                "targetRevision": "main",
+                "path": "gitops/platform/rgds",
+            },
+            {
+                "name": "environment",
+                "repoURL": SETTINGS.repo_url,
+                "targetRevision": "main",
+                "path": f"gitops/environments/{env}",
+            },
+        ]
+        options = app["spec"]["syncPolicy"]["syncOptions"]
+        # PruneLast would prune the RGD (after its confirmation) together with its instances
+        assert "PruneLast=true" not in options and "FailOnSharedResource=true" in options
+        assert f"argocd/apps/application-kro-rgds-{cluster}.yaml" not in plan.files
+        # inside that one sync every RGD comes before every instance, and the RGD health check waits
+        rgd_waves = [wave(body) for body in objects(plan, "platform/rgds/rgd-").values()]
+        instance_waves = [
+            wave(body)
+            for body in objects(plan, f"environments/{env}/").values()
+            if body.get("apiVersion", "").startswith("example.com/")
+        ]
+        assert instance_waves and max(rgd_waves) < min(instance_waves)
+    direct = apps["kro-env-development"]["spec"]  # same cluster as staging, but direct: no RGDs
+    assert direct["source"]["path"] == "gitops/environments/development" and "sources" not in direct
+    assert "PruneLast=true" in direct["syncPolicy"]["syncOptions"]
+
+
+def wave(body: dict[str, Any]) -> int:
+    return int(body["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"])
+
+
+def test_a_cluster_shared_by_kro_environments_keeps_one_rgd_application() -> None:
+    plan = plan_tree(graphs(), [*environments(), qa()], SETTINGS)
+    apps = applications(plan)
+    rgds = apps["kro-rgds-nonprod"]
+    assert source_paths(rgds) == ["gitops/platform/rgds"]
+    assert rgds["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "-1"
+    assert rgds["spec"]["destination"] == {"name": "nonprod", "namespace": "kro-system"}
+    for env in ("staging", "qa"):  # instances only, after the RGD Application
+        assert source_paths(apps[f"kro-env-{env}"]) == [f"gitops/environments/{env}"]
+        assert "PruneLast=true" in apps[f"kro-env-{env}"]["spec"]["syncPolicy"]["syncOptions"]
+    assert source_paths(apps["kro-env-production"]) == [
+        "gitops/platform/rgds",
+        "gitops/environments/production",
+    ]
+    assert "kro-rgds-prod" not in apps
+    destinations = {
+        (d["name"], d["namespace"])
+        for d in yaml_spec(plan, "argocd/apps/appproject-kro-gen.yaml")["destinations"]
+    }
+    assert ("nonprod", "kro-system") in destinations and ("prod", "kro-system") not in destinations
+    for body in [*apps.values(), pyyaml.safe_load(plan.files["argocd/apps/appproject-kro-gen.yaml"])]:
+        validate(body)
+    readme = plan.files["README.md"]
+    assert "`kro-rgds-nonprod`" in readme and "`kro-env-production` on `prod`" in readme
+    assert "relies on `SkipDryRunOnMissingResource`, retry with backoff, self-heal" in readme
+
+
+def yaml_spec(plan: TreePlan, path: str) -> dict[str, Any]:
+    spec: dict[str, Any] = pyyaml.safe_load(plan.files[path])["spec"]
+    return spec
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: environments(),
+        lambda: [*environments(), qa()],
+        lambda: [development(), qa()],
+        lambda: [development()],
+    ],
+    ids=["seed-like", "shared-cluster", "one-kro-beside-direct", "direct-only"],
+)
+def test_every_kro_cluster_gets_the_rgds_from_exactly_one_application(make: Any) -> None:
+    envs = make()
+    plan = plan_tree(graphs(), envs, SETTINGS)
+    folders = {path.rsplit("/", 1)[0] for path in plan.files if path.endswith("/kustomization.yaml")}
+    owners: dict[str, list[str]] = {}
+    for name, app in applications(plan).items():
+        for path in source_paths(app):
+            assert path.removeprefix("gitops/") in folders, (name, path)  # a folder the tree builds
+            if path == "gitops/platform/rgds":
+                owners.setdefault(app["spec"]["destination"]["name"], []).append(name)
+    kro_clusters = {env.target.cluster for env in envs if env.target.mode == "kro"}
+    assert set(owners) == kro_clusters
+    assert all(len(names) == 1 for names in owners.values()), owners
 
 
 def test_direct_only_cluster_gets_no_rgds() -> None:
@@ -162,8 +272,10 @@ def test_app_project_allows_exactly_what_the_tree_applies(plan: TreePlan) -> Non
         ("external-secrets.io", "ExternalSecret"),
     }
     destinations = {(d["name"], d["namespace"]) for d in project["destinations"]}
-    assert ("nonprod", "shop-dev") in destinations and ("prod", "kro-system") in destinations
+    assert ("nonprod", "shop-dev") in destinations and ("prod", "shop-prod") in destinations
     assert ("prod", "shop-dev") not in destinations
+    # no RGD Application, so kro's namespace is no destination (RGDs are cluster-scoped)
+    assert not any(namespace == "kro-system" for _, namespace in destinations)
 
 
 def test_health_patch_has_one_key_per_instance_kind(plan: TreePlan) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import chdir
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from kro_gen.gitops.model import TreePlan
 from kro_gen.gitops.plan import plan_tree
 from kro_gen.gitops.writer import JOURNAL_PATH, STAGING_DIR, recover, write_tree
 
-from .conftest import SETTINGS, environments, graphs, production, staging
+from .conftest import SETTINGS, development, environments, graphs, production, staging
 
 DEV_CONFIG = "environments/development/configmap-app-config.yaml"
 
@@ -97,6 +98,15 @@ def test_hand_edit_is_refused_and_nothing_changes(plan: TreePlan, tmp_path: Path
     assert snapshot(tmp_path) == before
     report = write_tree(smaller, tmp_path, force=True)
     assert DEV_CONFIG in report.deleted and not (tmp_path / DEV_CONFIG).exists()
+
+
+def test_refusals_name_paths_under_the_label(plan: TreePlan, tmp_path: Path) -> None:
+    write_tree(plan, tmp_path)
+    (tmp_path / DEV_CONFIG).write_text("edited\n")
+    with pytest.raises(ValidationError) as caught:
+        write_tree(plan, tmp_path, label="deploy/gitops")
+    assert f"owned files were edited by hand: deploy/gitops/{DEV_CONFIG}" in str(caught.value)
+    assert caught.value.location.file == f"deploy/gitops/{DEV_CONFIG}"
 
 
 def test_hand_edit_of_a_planned_file_is_overwritten_only_with_force(plan: TreePlan, tmp_path: Path) -> None:
@@ -191,7 +201,7 @@ def test_check_tree_reports_every_kind_of_drift_with_diffs(plan: TreePlan, tmp_p
     newer = plan_tree(graphs(), [staging(), production()], SETTINGS)
     bumped = TreePlan({**newer.files, "environments/staging/extra.yaml": "x: 1\n"})
     (tmp_path / "environments/staging/extra.yaml").write_text("x: 0\n")
-    drifts = {d.path: d for d in check_tree(bumped, tmp_path)}
+    drifts = {d.path: d for d in check_tree(bumped, tmp_path, label="gitops")}
     assert drifts[DEV_CONFIG].kind == "hand-edited"
     assert "-  LOG_LEVEL: trace" in drifts[DEV_CONFIG].diff  # the file goes away: the edit is in the diff
     assert drifts["README.md"].kind == "missing"
@@ -199,13 +209,27 @@ def test_check_tree_reports_every_kind_of_drift_with_diffs(plan: TreePlan, tmp_p
     assert drifts["flux/clusters/nonprod/kro-env-development.yaml"].kind == "stale"
     changed = drifts["argocd/apps/appproject-kro-gen.yaml"]
     assert changed.kind == "changed"
+    assert changed.shown_path == "gitops/argocd/apps/appproject-kro-gen.yaml"
     assert changed.diff.startswith(
-        "--- a/argocd/apps/appproject-kro-gen.yaml\n+++ b/argocd/apps/appproject-kro-gen.yaml\n"
+        "--- a/gitops/argocd/apps/appproject-kro-gen.yaml\n+++ b/gitops/argocd/apps/appproject-kro-gen.yaml\n"
     )
     assert "-    - group: ''\n-      kind: ConfigMap\n" in changed.diff
     report = render_diff(list(drifts.values()))
-    assert "# stale: flux/clusters/nonprod/kro-env-development.yaml\n--- a/" in report
-    assert "+++ /dev/null" in report
+    assert (
+        "# stale: gitops/flux/clusters/nonprod/kro-env-development.yaml\n"
+        "--- a/gitops/flux/clusters/nonprod/kro-env-development.yaml\n+++ /dev/null\n"
+    ) in report
+    assert "# missing: gitops/README.md\n--- /dev/null\n+++ b/gitops/README.md\n" in report
+
+
+def test_without_a_label_drift_names_paths_under_the_root_as_given(plan: TreePlan, tmp_path: Path) -> None:
+    (missing,) = [d for d in check_tree(plan, tmp_path) if d.path == DEV_CONFIG]
+    absolute = f"{tmp_path}/{DEV_CONFIG}"
+    assert missing.shown_path == absolute
+    assert missing.diff.startswith(f"--- /dev/null\n+++ {absolute}\n")  # no b/ before an absolute path
+    with chdir(tmp_path.parent):
+        (relative,) = [d for d in check_tree(plan, tmp_path.name) if d.path == DEV_CONFIG]
+    assert relative.diff.startswith(f"--- /dev/null\n+++ b/{tmp_path.name}/{DEV_CONFIG}\n")
 
 
 def test_hand_written_manifests_in_generated_folders_are_reported_as_unlisted(
@@ -230,6 +254,23 @@ def test_hand_written_manifests_in_generated_folders_are_reported_as_unlisted(
     listed = plan.files["environments/production/kustomization.yaml"]
     assert "configmap-extra.yaml" not in listed  # the reason for the warning: kustomize never reads it
     assert check_tree(plan, tmp_path) == []  # not drift: the user's files are theirs
+
+
+def test_stale_generated_files_are_drift_not_unlisted_hand_written_files(
+    plan: TreePlan, tmp_path: Path
+) -> None:
+    write_tree(plan, tmp_path)
+    smaller = plan_tree(graphs()[:1], [development(), staging()], SETTINGS)  # shop-platform and prod go
+    stale = {d.path for d in check_tree(smaller, tmp_path) if d.kind == "stale"}
+    assert {
+        "platform/rgds/rgd-shop-platform.yaml",
+        "argocd/apps/application-kro-env-production.yaml",
+    } <= stale
+    assert unlisted_files(smaller, tmp_path) == []  # kro-gen wrote them and a write deletes them
+    (tmp_path / "platform/rgds/rgd-mine.yaml").write_text("{}\n")
+    assert unlisted_files(smaller, tmp_path) == [
+        ("platform/rgds/rgd-mine.yaml", "platform/rgds/kustomization.yaml")
+    ]
 
 
 def test_corrupt_index_is_refused(plan: TreePlan, tmp_path: Path) -> None:

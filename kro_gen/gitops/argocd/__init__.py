@@ -5,8 +5,9 @@ Files::
     argocd/bootstrap/root.yaml                 the one Application applied by hand
     argocd/apps/kustomization.yaml             what the root Application syncs:
     argocd/apps/appproject-<project>.yaml        the AppProject (wave -2)
-    argocd/apps/application-kro-rgds-<c>.yaml    RGDs once per kro cluster (wave -1)
-    argocd/apps/application-kro-env-<e>.yaml     one per environment (wave 1 kro / 0 direct)
+    argocd/apps/application-kro-env-<e>.yaml     one per environment (wave 1 kro / 0 direct); the only
+                                                 kro environment of a cluster also syncs the RGDs
+    argocd/apps/application-kro-rgds-<c>.yaml    the RGDs of a cluster shared by kro environments (wave -1)
     argocd/config/argocd-cm.health.patch.yaml  Lua health checks, applied with the Argo CD install
 """
 
@@ -27,18 +28,42 @@ APPS_DIR = "argocd/apps"
 ROOT_FILE = "argocd/bootstrap/root.yaml"
 HEALTH_PATCH_FILE = "argocd/config/argocd-cm.health.patch.yaml"
 
-__all__ = ["APPS_DIR", "HEALTH_PATCH_FILE", "ROOT_FILE", "plan_argocd"]
+__all__ = [
+    "APPS_DIR",
+    "HEALTH_PATCH_FILE",
+    "ROOT_FILE",
+    "needs_rgds_application",
+    "plan_argocd",
+    "rgds_owner",
+]
 
 
-def _env_application(env: EnvironmentArtifact, settings: TreeSettings) -> dict[str, Any]:
+def rgds_owner(cluster: topology.Cluster) -> EnvironmentArtifact | None:
+    """The environment whose Application also syncs the RGDs to ``cluster``: its only kro environment.
+
+    ``None`` when the cluster has no kro environment, or several (then ``kro-rgds-<cluster>`` does).
+    """
+    kro = [env for env in cluster.environments if env.target.mode == "kro"]
+    return kro[0] if len(kro) == 1 else None
+
+
+def needs_rgds_application(cluster: topology.Cluster) -> bool:
+    """True when ``cluster`` gets its own ``kro-rgds-<cluster>`` Application (several kro environments)."""
+    return cluster.has_kro and rgds_owner(cluster) is None
+
+
+def _env_application(env: EnvironmentArtifact, settings: TreeSettings, *, with_rgds: bool) -> dict[str, Any]:
     kro = env.target.mode == "kro"
-    options = ["ServerSideApply=true", "PruneLast=true", "FailOnSharedResource=true"]
+    options = ["ServerSideApply=true", "FailOnSharedResource=true"]
     if kro:
         options.insert(1, "SkipDryRunOnMissingResource=true")
+    if not with_rgds:  # with the RGDs, reverse-wave pruning deletes instances before their RGD
+        options.insert(-1, "PruneLast=true")
+    env_source = ("environment", layout.env_dir(env.target.name))
     return apps.application(
         apps.env_app_name(env.target.name),
         settings,
-        path=layout.env_dir(env.target.name),
+        sources=[("rgds", layout.RGD_DIR), env_source] if with_rgds else [env_source],
         destination={"name": env.target.cluster, "namespace": env.target.namespace},
         wave=1 if kro else 0,
         sync_options=options,
@@ -50,7 +75,7 @@ def _rgds_application(cluster: str, settings: TreeSettings) -> dict[str, Any]:
     return apps.application(
         apps.rgds_app_name(cluster),
         settings,
-        path=layout.RGD_DIR,
+        sources=[("rgds", layout.RGD_DIR)],
         destination={"name": cluster, "namespace": settings.kro_namespace},
         wave=-1,
         sync_options=["ServerSideApply=true", "PruneLast=true", "FailOnSharedResource=true"],
@@ -66,8 +91,9 @@ def _project(
     cluster_scoped: set[tuple[str, str]] = set()
     for cluster in topology.clusters(environments):
         if cluster.has_kro:
-            destinations.add((cluster.name, settings.kro_namespace))
             cluster_scoped.add(("kro.run", "ResourceGraphDefinition"))
+        if needs_rgds_application(cluster):
+            destinations.add((cluster.name, settings.kro_namespace))
         for env in cluster.environments:
             destinations.update((cluster.name, ns) for ns in topology.namespaces(env))
             env_namespaced, env_cluster = topology.group_kinds(
@@ -93,13 +119,14 @@ def plan_argocd(
         f"appproject-{settings.argocd_project}.yaml": _project(environments, by_name, settings)
     }
     for cluster in topology.clusters(environments):
-        if cluster.has_kro:
+        if needs_rgds_application(cluster):
             objects[f"application-{apps.rgds_app_name(cluster.name)}.yaml"] = _rgds_application(
                 cluster.name, settings
             )
+        owner = rgds_owner(cluster)
         for env in cluster.environments:
             objects[f"application-{apps.env_app_name(env.target.name)}.yaml"] = _env_application(
-                env, settings
+                env, settings, with_rgds=env is owner
             )
     files = {f"{APPS_DIR}/{name}": dump_yaml(body, header=head) for name, body in objects.items()}
     files[f"{APPS_DIR}/{layout.KUSTOMIZATION}"] = layout.kustomization(

@@ -2,17 +2,40 @@
 
 Design (GITOPS-NOTES §1.2): **app-of-apps with plain Applications**, not an ApplicationSet. kro-gen knows
 every environment at generation time, so a generator adds nothing but indirection, and explicit
-Applications show up in review diffs. More importantly the RGDs must be synced once per *cluster* while
-instances are synced per *environment*, and the RGD Application must be healthy before the instance
-Applications start: sync waves order the Applications of an app-of-apps (with the Application health
-check), but waves on an ApplicationSet do not order the Applications it generates.
+Applications show up in review diffs.
 
-* ``kro-rgds-<cluster>`` (wave -1) for every cluster with a kro environment, always as its own
-  Application, even when the cluster has one environment: moving an environment onto a shared cluster
-  then never moves RGD ownership between Applications (two owners would fight over prunes).
-  ``FailOnSharedResource=true`` catches a second owner. Its destination namespace is kro's namespace:
-  it applies only cluster-scoped RGDs, but the destination must be one the project permits.
-* ``kro-env-<env>`` per environment: wave 1 for kro environments (after the RGDs), 0 for direct ones.
+The RGDs must be Ready (kro has regenerated each CRD) before instances that use them are applied, on
+*every* commit, not only the first: an instance applied against the old CRD loses its new fields
+without an error (the API server prunes unknown fields; typekro#118, KRO-RULES §8.2). Sync waves give
+that guarantee only *inside one sync*; waves between Applications order the root's sync, but on later
+commits each child Application auto-syncs on its own. So:
+
+* **A cluster with one kro environment** (the usual case): its ``kro-env-<env>`` Application has two
+  sources, ``platform/rgds`` and the environment's folder. Every sync applies the RGDs (wave -1 and
+  earlier), waits until the RGD health check reports Ready at the current generation, then applies
+  the instances (wave 1 and later). It does not set ``PruneLast``: that would move every prune into
+  one last wave, and the RGD's ``Prune=confirm`` would then hold the instance prunes too and, once
+  confirmed, delete the RGD together with its instances (an instance still deleting when kro stops
+  its controller keeps a finalizer nobody removes). Without it Argo CD prunes in reverse wave order:
+  instances first, waiting until they are gone, then the RGD (after you confirm).
+* **A cluster shared by several kro environments**: cluster-scoped RGDs need exactly one owner (two
+  Applications applying one RGD fight over it and would prune it from each other), so
+  ``kro-rgds-<cluster>`` (wave -1) syncs them and the environments' Applications (wave 1) hold only
+  their instances. The root orders them at bootstrap only; on later commits an instance may be applied
+  before kro has regenerated its CRD. Updates there rely on ``SkipDryRunOnMissingResource`` and retry
+  with backoff (a new kind not yet served), on self-heal (the pruned instance is OutOfSync and is
+  re-applied once the CRD has the fields) and on kro re-reconciling the instance after that, with a
+  window in which kro reconciles the instance without its new fields. To avoid the window, merge a
+  schema change before the instance changes that use it, or give each kro environment its own cluster.
+  ``kro-rgds-<cluster>`` has kro's namespace as its destination namespace: it applies only
+  cluster-scoped RGDs, but the destination must be one the project permits.
+* **Moving between the two** (a second kro environment joins a cluster, or one leaves) hands the RGDs
+  to another Application. ``FailOnSharedResource=true`` stops the new owner while the live RGDs carry
+  the old owner's tracking annotation: once the old owner no longer lists them (a removed
+  ``kro-rgds-<cluster>``: after you confirm the root's deletion of it), remove the annotation on that
+  cluster (``kubectl annotate resourcegraphdefinitions.kro.run --all argocd.argoproj.io/tracking-id-``).
+  Never confirm the old owner's prune of the RGDs: that deletes them.
+* ``kro-env-<env>``: wave 1 for kro environments, 0 for direct ones (a single source, no RGDs).
   ``SkipDryRunOnMissingResource=true`` covers the instance CRDs kro creates; retry with backoff covers
   the seconds between "RGD healthy" and "CRD served".
 * Safety equal to an ApplicationSet's ``preserveResourcesOnDeletion``: child Applications carry no
@@ -25,6 +48,7 @@ check), but waves on an ApplicationSet do not order the Applications it generate
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from kro_gen.gitops import annotations as ann
@@ -56,13 +80,28 @@ def application(
     name: str,
     settings: TreeSettings,
     *,
-    path: str,
+    sources: Sequence[tuple[str, str]],
     destination: dict[str, str],
     wave: int,
     sync_options: list[str],
     labels: dict[str, str],
 ) -> dict[str, Any]:
-    """One child Application syncing ``path`` (relative to the output dir) with automated prune/self-heal."""
+    """One child Application with automated prune/self-heal.
+
+    ``sources`` are ``(name, path)`` pairs, paths relative to the output dir: one becomes ``source``;
+    several become ``sources`` (a multi-source Application, synced as one, its waves spanning all).
+    """
+    if not sources:
+        raise ValueError(f"Application {name} needs at least one source")
+    source = [
+        {
+            **({"name": source_name} if len(sources) > 1 else {}),
+            "repoURL": settings.repo_url,
+            "targetRevision": settings.revision,
+            "path": settings.repo_path(path),
+        }
+        for source_name, path in sources
+    ]
     return {
         "apiVersion": API_VERSION,
         "kind": "Application",
@@ -78,11 +117,7 @@ def application(
         },
         "spec": {
             "project": settings.argocd_project,
-            "source": {
-                "repoURL": settings.repo_url,
-                "targetRevision": settings.revision,
-                "path": settings.repo_path(path),
-            },
+            **({"source": source[0]} if len(source) == 1 else {"sources": source}),
             "destination": destination,
             "syncPolicy": {
                 "automated": {"prune": True, "selfHeal": True},
