@@ -15,17 +15,12 @@ from typing import Any
 from benchmarks.measure import Table, probe_stats, time_calls, timing_row, timing_table
 from benchmarks.projects import seed_result
 from benchmarks.settings import Settings
+from kro_gen.check.rules_base import walk_values
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+def _strings(value: object) -> Iterator[str]:
+    """Every string leaf of a YAML document."""
+    return (leaf for _, leaf in walk_values(value, ()) if isinstance(leaf, str))
 
 
 def seed_strings() -> list[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kro_gen.check.rules_base import walk_values
 from kro_gen.expr.engine import check_parses, evaluate_field
 from kro_gen.expr.kro_text import find_expressions
 from kro_gen.expr.parser import parse_cel
@@ -25,14 +26,8 @@ pytestmark = pytest.mark.skipif(not _FILES, reason="the shared reference folder 
 
 
 def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+    """Every string leaf of a YAML document."""
+    return (leaf for _, leaf in walk_values(value, ()) if isinstance(leaf, str))
 
 
 def _expressions() -> list[tuple[str, str]]:
