@@ -445,3 +445,51 @@ def test_a_chained_graph_in_a_direct_environment_is_rendered_as_its_manifests(tm
     settings_line = next(i for i, line in enumerate(lines, 1) if '"settings": Resource({' in line)
     assert (caught.value.location.graph, caught.value.location.resource) == ("database", "settings")
     assert (caught.value.location.file or "").endswith(f"definitions/shop.py:{settings_line}")
+
+
+CYCLIC_GRAPHS = """\
+from pydantic import BaseModel
+
+from kro_gen import ResourceGraph
+
+
+class Spec(BaseModel):
+    size: str = "small"
+
+
+first = ResourceGraph("first", api_version="one.example.com/v1alpha1", kind="First", spec=Spec)
+second = ResourceGraph("second", api_version="two.example.com/v1alpha1", kind="Second", spec=Spec)
+
+
+@first.resources
+def first_resources(schema):
+    return {"other": second.use("second", {"size": schema.spec.size})}
+
+
+@second.resources
+def second_resources(schema):
+    return {"other": first.use("first", {"size": schema.spec.size})}
+
+
+first.instance("prod", {})
+"""
+
+
+@pytest.mark.parametrize(
+    ("definition", "cycle"),
+    [
+        (CYCLIC_GRAPHS, "first -> second -> first"),
+        (
+            CYCLIC_GRAPHS.replace('second.use("second"', 'first.use("again"'),
+            "first -> first",
+        ),
+    ],
+)
+def test_graphs_that_use_each_other_in_a_cycle_are_refused(
+    tmp_path: Path, definition: str, cycle: str
+) -> None:
+    project = make_project(tmp_path, definitions={"cyclic.py": definition})
+    with pytest.raises(DefinitionError) as caught:
+        generate(load_config(project))
+    assert caught.value.rule == "chained-graph-cycle"
+    assert cycle in str(caught.value)

@@ -108,32 +108,91 @@ def dependencies_of(resources: Mapping[str, Resource]) -> dict[str, list[str]]:
 
 
 def find_cycle(dependencies: Mapping[str, list[str]]) -> list[str] | None:
-    """A cycle as a path ``[a, b, a]``, or None. Deterministic: ids are visited in mapping order."""
-    state: dict[str, int] = {}
+    """The first cycle (in mapping order) as a path ``[a, b, a]``, or None."""
+    cycles = find_cycles(dependencies)
+    return cycles[0] if cycles else None
+
+
+def find_cycles(graph: Mapping[str, list[str]]) -> list[list[str]]:
+    """One cycle per strongly connected component that has one (or a self edge), as ``[a, b, ..., a]``.
+
+    Components and the node a cycle starts from follow the graph's key order, so the output is
+    deterministic.
+    """
+    order = {node: index for index, node in enumerate(graph)}
+    cycles: list[list[str]] = []
+    for component in _components(graph):
+        if len(component) < 2 and component[0] not in graph.get(component[0], []):
+            continue
+        start = min(component, key=order.__getitem__)
+        cycles.append(_cycle_through(graph, start, set(component)))
+    cycles.sort(key=lambda cycle: order[cycle[0]])
+    return cycles
+
+
+def _components(graph: Mapping[str, list[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components (iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
     stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for target in dependencies.get(node, []):
-            if target not in dependencies:
+    result: list[list[str]] = []
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, child_index = work.pop()
+            if child_index == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = graph.get(node, [])
+            if child_index < len(children):
+                work.append((node, child_index + 1))
+                child = children[child_index]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
                 continue
-            if state.get(target) == 1:
-                return [*stack[stack.index(target) :], target]
-            if state.get(target) is None:
-                found = visit(target)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return None
+            if low[node] == index[node]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                result.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return result
 
-    for node in dependencies:
-        if state.get(node) is None:
-            found = visit(node)
-            if found:
-                return found
-    return None
+
+def _cycle_through(graph: Mapping[str, list[str]], start: str, members: set[str]) -> list[str]:
+    """A shortest cycle from ``start`` back to itself inside one component (breadth first)."""
+    previous: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following: list[str] = []
+        for node in frontier:
+            for child in graph.get(node, []):
+                if child not in members:
+                    continue
+                if child == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(previous[path[-1]])
+                    return [start, *reversed(path[:-1]), start]
+                if child not in previous:
+                    previous[child] = node
+                    following.append(child)
+        frontier = following
+    return [start, start]
 
 
 def topological_order(dependencies: Mapping[str, list[str]]) -> list[str]:

@@ -126,24 +126,17 @@ def chain_depths(built: dict[str, BuiltGraph]) -> dict[str, int]:
                 )
             inner.append(ref.name)
         inner_of[name] = inner
-    depths: dict[str, int] = {}
+    from kro_gen.graph.dag import depths, find_cycle
 
-    def depth(name: str, trail: tuple[str, ...]) -> int:
-        if name in trail:
-            cycle = " -> ".join((*trail[trail.index(name) :], name))
-            raise DefinitionError(
-                f"graphs use each other in a cycle: {cycle}",
-                location=Location(graph=name),
-                hint="kro cannot install RGDs that need each other's kinds; break the cycle",
-                rule="chained-graph-cycle",
-            )
-        if name not in depths:
-            depths[name] = max((1 + depth(inner, (*trail, name)) for inner in inner_of[name]), default=0)
-        return depths[name]
-
-    for name in built:
-        depth(name, ())
-    return depths
+    cycle = find_cycle(inner_of)
+    if cycle:
+        raise DefinitionError(
+            f"graphs use each other in a cycle: {' -> '.join(cycle)}",
+            location=Location(graph=cycle[0]),
+            hint="kro cannot install RGDs that need each other's kinds; break the cycle",
+            rule="chained-graph-cycle",
+        )
+    return depths(inner_of)
 
 
 def prepare_graphs(config: ProjectConfig, progress: Callable[[str], None] | None = None) -> list[GraphOutput]:
