@@ -51,6 +51,17 @@ app.instance("prod", {"size": "large"})
 """
 
 
+def committed_project(root: Path) -> Path:
+    """A project in a git repository whose generated tree is committed (the base of a change)."""
+    project = init_repo(make_project(root))
+    result = generate(load_config(project))
+    assert result.plan is not None
+    write_tree(result.plan, project / "gitops")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "base")
+    return project
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
@@ -256,12 +267,7 @@ def test_a_project_below_the_repository_top_uses_repository_paths(tmp_path: Path
 
 
 def test_breaking_schema_changes_against_the_committed_rgd_are_refused_unless_allowed(tmp_path: Path) -> None:
-    project = init_repo(make_project(tmp_path))
-    result = generate(load_config(project))
-    assert result.plan is not None
-    write_tree(result.plan, project / "gitops")
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "base")
+    project = committed_project(tmp_path)
 
     definition = project / "definitions/web.py"
     edit(definition, '    message: str = "hello"\n', "")
@@ -281,12 +287,7 @@ def test_breaking_schema_changes_against_the_committed_rgd_are_refused_unless_al
 
 def test_breaking_changes_are_measured_against_the_base_revision(tmp_path: Path) -> None:
     """In a pull request the new RGD is already committed on the branch: ``--base`` names the target."""
-    project = init_repo(make_project(tmp_path))
-    result = generate(load_config(project))
-    assert result.plan is not None
-    write_tree(result.plan, project / "gitops")
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "base")
+    project = committed_project(tmp_path)
     git(project, "branch", "target")
 
     definition = project / "definitions/web.py"
