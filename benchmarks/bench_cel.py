@@ -37,7 +37,7 @@ def seed_expressions() -> list[str]:
 
 def seed_activation() -> dict[str, Any]:
     """Variables for the seed's expressions: ``schema`` (the development instance) and every resource id
-    (its direct-mode manifest; Deployments with every replica ready)."""
+    (its direct-mode manifest at generation 1; Deployments rolled out, every replica ready)."""
     from kro_gen.emit.direct import render_direct
     from kro_gen.emit.instance import instance_document
 
@@ -49,9 +49,11 @@ def seed_activation() -> dict[str, Any]:
         output.rgd, emitted.document, environment="development", is_namespaced=result.registry.is_namespaced
     )
     for manifest in manifests:
-        body = dict(manifest.body)
+        body = {**manifest.body, "metadata": {**manifest.body["metadata"], "generation": 1}}
         if body["kind"] == "Deployment":
-            body["status"] = {"readyReplicas": body["spec"]["replicas"]}
+            replicas = body["spec"]["replicas"]
+            counts = ("readyReplicas", "updatedReplicas", "availableReplicas", "replicas")
+            body["status"] = {"observedGeneration": 1, **dict.fromkeys(counts, replicas)}
         activation[manifest.id] = body
     return activation
 

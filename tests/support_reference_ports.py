@@ -111,6 +111,7 @@ def webapp() -> ResourceGraph:
             annotations=ALB,
             spec={"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]}}]},
             include_when=spec.ingress.enabled,
+            ready_when=k8s.EXISTS,  # the reference RGD does not wait for the Ingress's address
         )
         return {"deployment": deployment, "service": service, "ingress": ingress}
 
@@ -246,6 +247,7 @@ def platform_webapp() -> ResourceGraph:
             name,
             spec={"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]}}]},
             include_when=spec.ingress.enabled,
+            ready_when=k8s.EXISTS,  # the reference RGD does not wait for the Ingress's address
         )
         return {
             "platformConfig": platform,

@@ -28,12 +28,14 @@ from kro_gen.k8s.manifests import from_yaml
 from kro_gen.k8s.networking import Ingress, NetworkPolicy, Service
 from kro_gen.k8s.pods import PodOptions
 from kro_gen.k8s.rbac import ClusterRole, ClusterRoleBinding, Role, RoleBinding, ServiceAccount, policy_rule
+from kro_gen.k8s.readiness import EXISTS
 from kro_gen.k8s.scaling import HorizontalPodAutoscaler, PodDisruptionBudget
 from kro_gen.k8s.storage import PersistentVolumeClaim, volume_claim_template
 from kro_gen.k8s.volumes import Mount, mount
 from kro_gen.k8s.workloads import CronJob, DaemonSet, Deployment, Job, JobOptions, StatefulSet
 
 __all__ = [
+    "EXISTS",
     "ClusterRole",
     "ClusterRoleBinding",
     "Common",

@@ -32,7 +32,9 @@ class Common(TypedDict, total=False):
     Keys:
         id: the kro resource id (default: the key the resources builder returns it under).
         include_when: condition(s) under which kro creates the resource.
-        ready_when: condition(s) on the resource that dependents wait for.
+        ready_when: condition(s) on the resource that dependents (and the instance's Ready) wait for;
+            replaces the kind's default (:mod:`kro_gen.k8s.readiness`); ``k8s.EXISTS`` (``()``)
+            removes it: ready once the object exists.
         for_each: iterator name → list expression; the resource becomes a collection.
         depends_on: resources to wait for although nothing of theirs is referenced.
         namespace: ``metadata.namespace`` (refused for cluster-scoped kinds); by default kro uses
@@ -153,6 +155,10 @@ class Site:
     ) -> Resource:
         """``Resource(template)`` (or an external reference) with the directives in ``options``."""
         directives = {key: options[key] for key in DIRECTIVES if options.get(key) is not None}
+        if not external and options.get("ready_when") is None:
+            from kro_gen.k8s.readiness import default_ready_when  # readiness imports the builders' deps
+
+            directives["ready_when"] = default_ready_when(template)
         try:
             if external:
                 return Resource(external_ref=template, id=self.id, **directives)
