@@ -33,6 +33,7 @@ from typing import Any
 
 from kro_gen.emit.yamlio import dump_yaml
 from kro_gen.gitops import layout, topology
+from kro_gen.gitops.flux_health import instance_health, rgd_health
 from kro_gen.gitops.model import EnvironmentArtifact, GraphArtifact, TreeSettings
 
 CLUSTERS_DIR = "flux/clusters"
@@ -40,45 +41,10 @@ RGDS_NAME = "kro-rgds"
 KUSTOMIZE_API = "kustomize.toolkit.fluxcd.io/v1"
 _SCP_LIKE = re.compile(r"(?P<user>[^@/:]+@)?(?P<host>[^@/:]+):(?P<path>(?!//).+)")
 
-_READY_CURRENT = (
-    "status.?conditions.orValue([]).exists(c, c.type == 'Ready' && c.status == 'True' "
-    "&& c.?observedGeneration.orValue(0) == metadata.generation)"
-)
-RGD_HEALTH = {
-    "apiVersion": "kro.run/v1alpha1",
-    "kind": "ResourceGraphDefinition",
-    "failed": (
-        "status.?conditions.orValue([]).exists(c, c.type == 'GraphAccepted' && c.status == 'False' "
-        "&& c.?observedGeneration.orValue(0) == metadata.generation)"
-    ),
-    "current": _READY_CURRENT,
-}
-
 
 def env_kustomization_name(environment: str) -> str:
     """Name of the Flux Kustomization of ``environment``."""
     return f"kro-env-{environment}"
-
-
-_INSTANCE_FAILED = (
-    "status.?state.orValue('') in ['FAILED', 'ERROR'] && !status.?conditions.orValue([]).exists(c, "
-    "c.type == 'Ready' && c.?observedGeneration.orValue(metadata.generation) != metadata.generation)"
-)
-
-
-def instance_health(api_version: str, kind: str) -> dict[str, str]:
-    """CEL health check of one kro instance kind (Flux ``healthCheckExprs`` entry).
-
-    Failed needs an error state that kro reported for the current generation: right after an edit the
-    state left from the previous spec is stale (its Ready condition names an older generation), and
-    Flux would give up on a change kro has not even looked at.
-    """
-    return {
-        "apiVersion": api_version,
-        "kind": kind,
-        "failed": _INSTANCE_FAILED,
-        "current": _READY_CURRENT,
-    }
 
 
 def git_url(url: str) -> str:
@@ -130,7 +96,7 @@ def plan_flux(
                 settings,
                 path=layout.RGD_DIR,
                 timeout="5m",
-                extra={"healthCheckExprs": [RGD_HEALTH]},
+                extra={"healthCheckExprs": [rgd_health()]},
             )
             files[f"{folder}/{RGDS_NAME}.yaml"] = dump_yaml(body, header=head)
         for env in cluster.environments:

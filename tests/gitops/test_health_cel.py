@@ -1,11 +1,11 @@
-"""The Flux ``healthCheckExprs``, evaluated with cel-python the way kustomize-controller evaluates them.
+"""The Flux ``healthCheckExprs``, evaluated with cel-python the way kustomize-controller evaluates them,
+against the same recorded kro statuses as the Lua checks (fixtures/kro_statuses.yaml).
 
 Flux (fluxcd/pkg ``runtime/cel``) parses each expression without declarations and evaluates it with the
-object's top-level fields (``metadata``, ``spec``, ``status``...) as variables: a missing ``status`` is an
-evaluation error, which leaves the object "in progress" until the Kustomization's timeout. Before the
-expressions it checks ``status.observedGeneration`` against ``metadata.generation``; then ``failed``,
-then ``current``; if neither holds the object is in progress. The same fixtures as the Argo CD Lua tests
-must give the same verdicts (Healthy = Current, Degraded = Failed, Progressing = InProgress).
+object's top-level fields (``metadata``, ``spec``, ``status``...) as variables: an evaluation error
+leaves the object "in progress" until the Kustomization's timeout. Before the expressions it checks
+``status.observedGeneration`` against ``metadata.generation``; then ``inProgress``, ``failed`` and
+``current`` in that order, the first that holds wins; if none holds the object is in progress.
 """
 
 from __future__ import annotations
@@ -17,99 +17,61 @@ import yaml as pyyaml
 
 from kro_gen.errors import ExpressionError
 from kro_gen.expr.engine import evaluate
-from kro_gen.gitops.flux import RGD_HEALTH, instance_health
+from kro_gen.gitops.flux_health import instance_health, rgd_health
 from kro_gen.gitops.model import TreePlan
 
-from .test_health_lua import instance, ready, rgd
+from .kro_statuses import cases, ids
 
-
-def condition(kind: str, status: str, observed: int) -> dict[str, Any]:
-    return {"type": kind, "status": status, "observedGeneration": observed}
+#: Argo CD's verdict -> Flux's, for the same object.
+SAME_AS_ARGOCD = {"Healthy": "Current", "Degraded": "Failed", "Progressing": "InProgress"}
 
 
 def flux_status(check: dict[str, str], obj: dict[str, Any]) -> str:
     """Flux's verdict for ``obj`` under one ``healthCheckExprs`` entry."""
     status = obj.get("status") or {}
-    if status.get("observedGeneration", obj["metadata"].get("generation")) != obj["metadata"].get(
-        "generation"
-    ):
+    generation = obj["metadata"].get("generation")
+    if status.get("observedGeneration", generation) != generation:
         return "InProgress"
     try:
-        if evaluate(check["failed"], obj) is True:
-            return "Failed"
-        if evaluate(check["current"], obj) is True:
-            return "Current"
+        for field, verdict in (("inProgress", "InProgress"), ("failed", "Failed"), ("current", "Current")):
+            if field in check and evaluate(check[field], obj) is True:
+                return verdict
     except ExpressionError:
         return "InProgress"  # Flux reports the error and keeps polling until the timeout
     return "InProgress"
 
 
-INSTANCE = instance_health("example.com/v1alpha1", "WebApp")
-
-INSTANCE_CASES = [
-    ("no status", instance(), "InProgress"),
-    ("status without conditions", instance({"state": "IN_PROGRESS"}), "InProgress"),
-    (
-        "ready at current generation",
-        instance({"state": "ACTIVE", "conditions": [ready("True", 2)]}),
-        "Current",
-    ),
-    (
-        "ready at stale generation",
-        instance({"state": "ACTIVE", "conditions": [ready("True", 1)]}),
-        "InProgress",
-    ),
-    ("state ERROR", instance({"state": "ERROR", "conditions": [ready("False", 2, "boom")]}), "Failed"),
-    ("state FAILED without conditions", instance({"state": "FAILED"}), "Failed"),
-    (
-        "state ERROR left from the previous generation",
-        instance({"state": "ERROR", "conditions": [ready("False", 1, "old spec was bad")]}),
-        "InProgress",
-    ),
-    (
-        "ready False, in progress",
-        instance({"state": "IN_PROGRESS", "conditions": [ready("False", 2)]}),
-        "InProgress",
-    ),
-    (
-        "Ready among other conditions",
-        instance({"conditions": [condition("GraphResolved", "True", 2), ready("True", 2)]}),
-        "Current",
-    ),
-]
+@pytest.mark.parametrize("recorded", cases("rgd"), ids=ids("rgd"))
+def test_rgd_health(recorded: dict[str, Any]) -> None:
+    assert flux_status(rgd_health(), recorded["object"]) == recorded["flux"]
 
 
-@pytest.mark.parametrize(("case", "obj", "expected"), INSTANCE_CASES, ids=[c[0] for c in INSTANCE_CASES])
-def test_instance_health(case: str, obj: dict[str, Any], expected: str) -> None:
-    assert flux_status(INSTANCE, obj) == expected
+@pytest.mark.parametrize("recorded", cases("instance"), ids=ids("instance"))
+def test_instance_health(recorded: dict[str, Any]) -> None:
+    assert (
+        flux_status(instance_health("example.com/v1alpha1", "MicroservicesApp"), recorded["object"])
+        == (recorded["flux"])
+    )
 
 
-RGD_CASES = [
-    ("no status", {"metadata": {"name": "g", "generation": 3}}, "InProgress"),
-    ("no conditions yet", rgd(), "InProgress"),
-    (
-        "ready at current generation",
-        rgd(condition("GraphAccepted", "True", 3), condition("Ready", "True", 3)),
-        "Current",
-    ),
-    ("ready at stale generation", rgd(condition("Ready", "True", 2)), "InProgress"),
-    ("graph rejected", rgd(condition("GraphAccepted", "False", 3), condition("Ready", "False", 3)), "Failed"),
-    ("rejected at stale generation", rgd(condition("GraphAccepted", "False", 2)), "InProgress"),
-    ("kind not ready (breaking change refused)", rgd(condition("KindReady", "False", 3)), "InProgress"),
-]
+@pytest.mark.parametrize("kind", ["rgd", "instance"])
+def test_flux_and_argo_cd_agree_on_every_recorded_status(kind: str) -> None:
+    assert [SAME_AS_ARGOCD[item["argocd"]["status"]] for item in cases(kind)] == [
+        item["flux"] for item in cases(kind)
+    ]
 
 
-@pytest.mark.parametrize(("case", "obj", "expected"), RGD_CASES, ids=[c[0] for c in RGD_CASES])
-def test_rgd_health(case: str, obj: dict[str, Any], expected: str) -> None:
-    assert flux_status(RGD_HEALTH, obj) == expected
+def test_no_expression_errors_on_a_missing_status() -> None:
+    """Every field read is optional: a fresh object is in progress, not an evaluation error."""
+    fresh = {"metadata": {"name": "x", "generation": 1}, "status": {}}
+    for check in (rgd_health(), instance_health("example.com/v1alpha1", "MicroservicesApp")):
+        for field in ("inProgress", "failed", "current"):
+            assert evaluate(check[field], fresh) is False
 
 
 def test_the_generated_kustomizations_carry_these_expressions(plan: TreePlan) -> None:
     rgds = pyyaml.safe_load(plan.files["flux/clusters/prod/kro-rgds.yaml"])
-    assert rgds["spec"]["healthCheckExprs"] == [RGD_HEALTH]
+    assert rgds["spec"]["healthCheckExprs"] == [rgd_health()]
     env = pyyaml.safe_load(plan.files["flux/clusters/prod/kro-env-production.yaml"])
     for check in env["spec"]["healthCheckExprs"]:
-        assert {k: v for k, v in check.items() if k not in ("apiVersion", "kind")} == {
-            "failed": INSTANCE["failed"],
-            "current": INSTANCE["current"],
-        }
+        assert check == instance_health(check["apiVersion"], check["kind"])

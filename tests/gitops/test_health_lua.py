@@ -1,16 +1,24 @@
-"""The argocd-cm Lua health checks, run in a Lua 5.1-compatible interpreter the way Argo CD runs them."""
+"""The argocd-cm Lua health checks, run in a Lua 5.1 interpreter the way Argo CD (gopher-lua) runs them,
+against recorded kro statuses for each condition and state (fixtures/kro_statuses.yaml)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml as pyyaml
 
+from kro_gen.expr.engine import evaluate
 from kro_gen.gitops.argocd.health import APPLICATION_KEY, RGD_KEY, health_key, lua_script
 from kro_gen.gitops.model import TreePlan
 
+from .kro_statuses import case, cases, ids
+
 lua51 = pytest.importorskip("lupa.lua51")  # Argo CD runs gopher-lua, a Lua 5.1 implementation
+
+#: The seed's RGD as the pipeline emits it (tests/test_seed.py keeps it byte-identical to the output).
+SEED_RGD = Path(__file__).resolve().parents[1] / "golden" / "microservices-app.rgd.yaml"
 
 
 def run(script: str, obj: dict[str, Any]) -> dict[str, str]:
@@ -22,116 +30,42 @@ def run(script: str, obj: dict[str, Any]) -> dict[str, str]:
     return {"status": result["status"], "message": result["message"]}
 
 
-def instance(status: dict[str, Any] | None = None, generation: int = 2, **metadata: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"metadata": {"name": "shop", "generation": generation, **metadata}}
-    if status is not None:
-        body["status"] = status
-    return body
+@pytest.mark.parametrize("recorded", cases("rgd"), ids=ids("rgd"))
+def test_rgd_health(recorded: dict[str, Any]) -> None:
+    assert run(lua_script("kro_rgd"), recorded["object"]) == recorded["argocd"]
 
 
-def ready(status: str, observed: int, message: str | None = None) -> dict[str, Any]:
-    condition: dict[str, Any] = {"type": "Ready", "status": status, "observedGeneration": observed}
-    if message:
-        condition["message"] = message
-    return condition
+@pytest.mark.parametrize("recorded", cases("instance"), ids=ids("instance"))
+def test_instance_health(recorded: dict[str, Any]) -> None:
+    assert run(lua_script("kro_instance"), recorded["object"]) == recorded["argocd"]
 
 
-INSTANCE_CASES = [
-    ("no status", instance(), "Progressing"),
-    ("status without conditions", instance({"state": "IN_PROGRESS"}), "Progressing"),
-    (
-        "ready at current generation",
-        instance({"state": "ACTIVE", "conditions": [ready("True", 2)]}),
-        "Healthy",
-    ),
-    (
-        "ready at stale generation",
-        instance({"state": "ACTIVE", "conditions": [ready("True", 1)]}),
-        "Progressing",
-    ),
-    ("state ERROR", instance({"state": "ERROR", "conditions": [ready("False", 2, "boom")]}), "Degraded"),
-    ("state FAILED without conditions", instance({"state": "FAILED"}), "Degraded"),
-    (
-        "state ERROR left from the previous generation",
-        instance({"state": "ERROR", "conditions": [ready("False", 1, "old spec was bad")]}),
-        "Progressing",
-    ),
-    (
-        "ready False, in progress",
-        instance({"state": "IN_PROGRESS", "conditions": [ready("False", 2)]}),
-        "Progressing",
-    ),
-    (
-        "deleting",
-        instance({"conditions": [ready("True", 2)]}, deletionTimestamp="2026-01-01T00:00:00Z"),
-        "Progressing",
-    ),
-    (
-        "Ready among other conditions",
-        instance({"conditions": [{"type": "GraphResolved", "status": "True"}, ready("True", 2)]}),
-        "Healthy",
-    ),
-]
-
-
-@pytest.mark.parametrize(("case", "obj", "expected"), INSTANCE_CASES, ids=[c[0] for c in INSTANCE_CASES])
-def test_instance_health(case: str, obj: dict[str, Any], expected: str) -> None:
-    assert run(lua_script("kro_instance"), obj)["status"] == expected
-
-
-def test_instance_health_messages() -> None:
-    assert run(
-        lua_script("kro_instance"), instance({"state": "ERROR", "conditions": [ready("False", 2, "boom")]})
-    ) == {
-        "status": "Degraded",
-        "message": "boom",
+def test_every_false_rgd_condition_is_degraded_not_a_hang() -> None:
+    """KindReady and ControllerReady False used to stay Progressing forever."""
+    degraded = {item["case"] for item in cases("rgd") if item["argocd"]["status"] == "Degraded"}
+    failed_types = {
+        condition["type"]
+        for item in cases("rgd")
+        if item["case"] in degraded
+        for condition in item["object"]["status"]["conditions"]
+        if condition["status"] == "False" and condition["type"] != "Ready"
     }
-    stale = run(lua_script("kro_instance"), instance({"conditions": [ready("True", 1)]}))
-    assert stale["message"] == "Waiting for kro to observe generation 2"
+    assert failed_types == {"GraphRevisionsResolved", "GraphAccepted", "KindReady", "ControllerReady"}
 
 
-def rgd(*conditions: dict[str, Any], generation: int = 3) -> dict[str, Any]:
-    return {"metadata": {"name": "g", "generation": generation}, "status": {"conditions": list(conditions)}}
-
-
-def condition(kind: str, status: str, observed: int = 3, message: str | None = None) -> dict[str, Any]:
-    entry: dict[str, Any] = {"type": kind, "status": status, "observedGeneration": observed}
-    if message:
-        entry["message"] = message
-    return entry
-
-
-RGD_CASES = [
-    ("no status", {"metadata": {"generation": 1}}, "Progressing"),
-    ("Ready True", rgd(condition("GraphAccepted", "True"), condition("Ready", "True")), "Healthy"),
-    ("GraphAccepted False", rgd(condition("GraphAccepted", "False", message="bad CEL")), "Degraded"),
-    (
-        "GraphAccepted False after Ready",
-        rgd(condition("Ready", "True"), condition("GraphAccepted", "False")),
-        "Degraded",
-    ),
-    ("stale Ready", rgd(condition("Ready", "True", observed=2)), "Progressing"),
-    ("stale rejection", rgd(condition("GraphAccepted", "False", observed=2)), "Progressing"),
-    (
-        "kind not ready",
-        rgd(condition("GraphAccepted", "True"), condition("KindReady", "False", message="breaking")),
-        "Progressing",
-    ),
-]
-
-
-@pytest.mark.parametrize(("case", "obj", "expected"), RGD_CASES, ids=[c[0] for c in RGD_CASES])
-def test_rgd_health(case: str, obj: dict[str, Any], expected: str) -> None:
-    assert run(lua_script("kro_rgd"), obj)["status"] == expected
-
-
-def test_rgd_health_messages_explain() -> None:
-    rejected = run(lua_script("kro_rgd"), rgd(condition("GraphAccepted", "False", message="bad CEL")))
-    assert rejected["message"] == "bad CEL"
-    blocked = run(
-        lua_script("kro_rgd"), rgd(condition("KindReady", "False", message="breaking changes detected"))
-    )
-    assert blocked["message"] == "KindReady: breaking changes detected"
+def test_an_instance_whose_deployment_is_not_available_is_not_healthy() -> None:
+    """The seed's readyWhen is false for the recorded Deployment, which is why kro reports the instance
+    in progress; the Lua check then says Progressing with kro's reason, never Healthy."""
+    recorded = case("instance", "a Deployment is not available")
+    seed_rgd = pyyaml.safe_load(SEED_RGD.read_text("utf-8"))
+    entry = next(e for e in seed_rgd["spec"]["resources"] if e["id"] == "userDeployment")
+    observed = {"userDeployment": recorded["deployment"]}
+    verdicts = [evaluate(text[2:-1], observed) for text in entry["readyWhen"]]
+    assert False in verdicts
+    failing = entry["readyWhen"][verdicts.index(False)][2:-1]
+    assert failing in recorded["object"]["status"]["conditions"][2]["message"]
+    verdict = run(lua_script("kro_instance"), recorded["object"])
+    assert verdict["status"] == "Progressing" and "userDeployment" in verdict["message"]
 
 
 def test_application_health() -> None:
@@ -145,7 +79,7 @@ def test_application_health() -> None:
 def test_the_emitted_patch_runs(plan: TreePlan) -> None:
     """The scripts as they come out of the YAML (not just the package files) work."""
     data = pyyaml.safe_load(plan.files["argocd/config/argocd-cm.health.patch.yaml"])["data"]
-    healthy = instance({"state": "ACTIVE", "conditions": [ready("True", 2)]})
+    healthy = case("instance", "active")["object"]
     assert run(data[health_key("example.com", "MicroservicesApp")], healthy)["status"] == "Healthy"
-    assert run(data[RGD_KEY], rgd(condition("Ready", "True")))["status"] == "Healthy"
+    assert run(data[RGD_KEY], case("rgd", "active")["object"])["status"] == "Healthy"
     assert run(data[APPLICATION_KEY], {"status": {"health": {"status": "Missing"}}})["status"] == "Missing"

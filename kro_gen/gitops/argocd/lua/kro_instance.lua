@@ -1,48 +1,43 @@
--- Health of a kro instance (any generated kind). kro's stable contract is the Ready condition,
--- written with observedGeneration; status.state is ACTIVE, IN_PROGRESS, DELETING or ERROR
--- (FAILED on older kro).
-local hs = { status = "Progressing", message = "Waiting for kro to report status" }
-if obj.metadata ~= nil and obj.metadata.deletionTimestamp ~= nil then
-  hs.message = "Deleting"
-  return hs
+-- Health of a kro instance (any kind an RGD generates). kro v0.9.3 writes InstanceManaged,
+-- GraphResolved, ResourcesReady and their aggregate Ready, each with observedGeneration, and
+-- status.state IN_PROGRESS, ACTIVE or ERROR. Only conditions of the current generation count.
+-- Ready True is Healthy. A False condition is Degraded only when kro also reports an error state
+-- (ResourcesReady is False while kro merely waits for a readyWhen, with state IN_PROGRESS); otherwise
+-- Progressing, with the message that says what kro waits for.
+local meta = obj.metadata or {}
+if meta.deletionTimestamp ~= nil then
+  local message = "Deleting"
+  if meta.finalizers ~= nil and #meta.finalizers > 0 then
+    message = "Deleting; waiting for finalizers: " .. table.concat(meta.finalizers, ", ")
+  end
+  return { status = "Progressing", message = message }
 end
-if obj.status == nil then
-  return hs
+if obj.status == nil or obj.status.conditions == nil then
+  return { status = "Progressing", message = "Waiting for kro to report status" }
 end
-local generation = nil
-if obj.metadata ~= nil then
-  generation = obj.metadata.generation
+local kro_conditions = { "InstanceManaged", "GraphResolved", "ResourcesReady", "Ready" }
+local seen = {}
+for _, condition in ipairs(obj.status.conditions) do
+  if condition.type ~= nil and condition.observedGeneration ~= nil
+      and condition.observedGeneration == meta.generation then
+    seen[condition.type] = condition
+  end
 end
-local ready = nil
-if obj.status.conditions ~= nil then
-  for _, condition in ipairs(obj.status.conditions) do
-    if condition.type == "Ready" then
-      ready = condition
+if seen.Ready ~= nil and seen.Ready.status == "True" then
+  return { status = "Healthy", message = seen.Ready.message or "Ready" }
+end
+local failed = obj.status.state == "ERROR" or obj.status.state == "FAILED"
+for _, name in ipairs(kro_conditions) do
+  local condition = seen[name]
+  if condition ~= nil and condition.status == "False" then
+    local message = name .. ": " .. (condition.message or "False")
+    if failed then
+      return { status = "Degraded", message = message }
     end
+    return { status = "Progressing", message = message }
   end
 end
-local current = ready ~= nil and (ready.observedGeneration == nil or generation == nil
-  or ready.observedGeneration == generation)
-if current and ready.status == "True" then
-  hs.status = "Healthy"
-  hs.message = ready.message or "Ready"
-  return hs
+if next(seen) == nil then
+  return { status = "Progressing", message = "Waiting for kro to observe generation " .. tostring(meta.generation) }
 end
-local state = obj.status.state
--- an error state counts only once kro has seen this generation: right after an edit, the state left
--- from the previous spec says nothing about the new one
-if (state == "ERROR" or state == "FAILED") and (ready == nil or current) then
-  hs.status = "Degraded"
-  if ready ~= nil and ready.message ~= nil then
-    hs.message = ready.message
-  else
-    hs.message = "kro reports state " .. state
-  end
-  return hs
-end
-if ready ~= nil and not current then
-  hs.message = "Waiting for kro to observe generation " .. tostring(generation)
-elseif ready ~= nil then
-  hs.message = ready.message or ("Ready is " .. tostring(ready.status))
-end
-return hs
+return { status = "Progressing", message = "Waiting for the instance to become ready" }

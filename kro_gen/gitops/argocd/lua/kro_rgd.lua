@@ -1,36 +1,44 @@
--- Health of a kro ResourceGraphDefinition: Ready (CRD and controller serving) at the current
--- generation is Healthy; GraphAccepted False at the current generation is Degraded (the graph was
--- rejected; the message says why). Anything else is Progressing, with the first False condition's
--- message (e.g. a breaking schema change that kro refused).
-local hs = { status = "Progressing", message = "Waiting for kro to accept the graph" }
+-- Health of a kro ResourceGraphDefinition (kro v0.9.3 conditions: GraphRevisionsResolved,
+-- GraphAccepted, KindReady, ControllerReady and their aggregate Ready). Only conditions kro wrote for
+-- the current generation count. Ready True is Healthy; any of these conditions False is Degraded with
+-- the failing condition's message (kro sets False only for failures: a rejected graph, a CRD change it
+-- refused, a controller that did not start; waiting is Unknown). Anything else is Progressing.
+local meta = obj.metadata or {}
+if meta.deletionTimestamp ~= nil then
+  local message = "Deleting"
+  if meta.finalizers ~= nil and #meta.finalizers > 0 then
+    message = "Deleting; waiting for finalizers: " .. table.concat(meta.finalizers, ", ")
+  end
+  return { status = "Progressing", message = message }
+end
 if obj.status == nil or obj.status.conditions == nil then
-  return hs
+  return { status = "Progressing", message = "Waiting for kro to report status" }
 end
-local generation = nil
-if obj.metadata ~= nil then
-  generation = obj.metadata.generation
-end
-local function current(condition)
-  return condition.observedGeneration == nil or generation == nil or condition.observedGeneration == generation
-end
+local kro_conditions = { "GraphRevisionsResolved", "GraphAccepted", "KindReady", "ControllerReady", "Ready" }
+local seen = {}
 for _, condition in ipairs(obj.status.conditions) do
-  if condition.type == "GraphAccepted" and condition.status == "False" and current(condition) then
-    hs.status = "Degraded"
-    hs.message = condition.message or "kro rejected the graph"
-    return hs
+  if condition.type ~= nil and condition.observedGeneration ~= nil
+      and condition.observedGeneration == meta.generation then
+    seen[condition.type] = condition
   end
 end
-for _, condition in ipairs(obj.status.conditions) do
-  if condition.type == "Ready" and condition.status == "True" and current(condition) then
-    hs.status = "Healthy"
-    hs.message = "CRD and controller ready"
-    return hs
+if seen.Ready ~= nil and seen.Ready.status == "True" then
+  return { status = "Healthy", message = "CRD and controller are serving instances" }
+end
+-- the specific condition first: Ready only repeats the message of the worst one
+for _, name in ipairs(kro_conditions) do
+  local condition = seen[name]
+  if condition ~= nil and condition.status == "False" then
+    return { status = "Degraded", message = name .. ": " .. (condition.message or "False") }
   end
 end
-for _, condition in ipairs(obj.status.conditions) do
-  if condition.status == "False" and condition.message ~= nil then
-    hs.message = condition.type .. ": " .. condition.message
-    return hs
+for _, name in ipairs(kro_conditions) do
+  local condition = seen[name]
+  if condition ~= nil and condition.status ~= "True" and condition.message ~= nil then
+    return { status = "Progressing", message = name .. ": " .. condition.message }
   end
 end
-return hs
+if next(seen) == nil then
+  return { status = "Progressing", message = "Waiting for kro to observe generation " .. tostring(meta.generation) }
+end
+return { status = "Progressing", message = "Waiting for the graph to become ready" }
