@@ -50,7 +50,7 @@ def probe_check_rgd(argument: str) -> dict[str, float]:
 
 def _builtin_manifests() -> list[dict[str, Any]]:
     """The seed's development manifests (direct mode) whose kinds are built into Kubernetes."""
-    from kro_gen.check.k8s_schemas import SchemaRegistry
+    from kro_gen.registry import SchemaRegistry
 
     result = seed_result()
     builtins = SchemaRegistry.default(result.registry.kubernetes_version)

@@ -275,6 +275,36 @@ def _validate_files(state: _State, paths: Sequence[Path], crds: Sequence[Path]) 
     return check_files(paths, registry=make_registry(version, crd_files, []))
 
 
+_CRD_FILES = click.option(
+    "--crd",
+    "crds",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CRD file defining kinds the RGD's resources use (repeatable).",
+)
+
+
+@cli.command("crd")
+@click.argument("rgd")
+@_CRD_FILES
+@click.pass_obj
+def crd_command(state: _State, rgd: str, crds: tuple[Path, ...]) -> None:
+    """Print the CustomResourceDefinition kro would create for RGD (a YAML file, or a graph name).
+
+    Name <plural>.<group>, the spec schema from the SimpleSchema, the status schema typed from the
+    status expressions, printer columns and the status subresource, as kro v0.9.3 makes them.
+    """
+    from kro_gen.emit.crd import crd_for_rgd
+    from kro_gen.emit.yamlio import dump_all
+    from kro_gen.pipeline.rgd_source import read_rgds
+    from kro_gen.pipeline.toolbox import graph_lookup, project_config, toolbox_registry
+
+    config = project_config(state.project)
+    rgds = read_rgds(rgd, graph_lookup(config))
+    registry = toolbox_registry(config, crds, [found.body for found in rgds])
+    click.echo(dump_all([crd_for_rgd(found.body, registry) for found in rgds]), nl=False)
+
+
 @cli.command()
 @click.argument("graph")
 @click.pass_obj

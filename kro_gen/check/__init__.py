@@ -39,7 +39,7 @@ def default_registry() -> Any | None:
     loaded once per process and shared.
     """
     try:
-        from kro_gen.check.k8s_schemas import SchemaRegistry
+        from kro_gen.registry import SchemaRegistry
     except ImportError:  # pragma: no cover - the schema layer ships with the package
         return None
     return SchemaRegistry.default()
@@ -52,7 +52,7 @@ def check_rgd(rgd: Mapping[str, Any], *, location: Location, registry: Any | Non
         rgd: the ResourceGraphDefinition; nothing in it is trusted (wrong types become findings).
         location: where the RGD is (file, or graph name); findings add the resource id and field path.
         registry: schemas for template validation and type checking
-            (:class:`~kro_gen.check.k8s_schemas.SchemaRegistry`). None uses the built-in Kubernetes
+            (:class:`~kro_gen.registry.SchemaRegistry`). None uses the built-in Kubernetes
             kinds; pass one with your CRDs registered to check templates of custom kinds.
 
     Returns:

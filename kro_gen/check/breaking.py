@@ -27,7 +27,7 @@ from kro_gen.check.findings import Finding
 from kro_gen.errors import Location
 
 if TYPE_CHECKING:
-    from kro_gen.check.k8s_schemas import SchemaRegistry
+    from kro_gen.registry import SchemaRegistry
 
 ALLOW_BREAKING = "kro.run/allow-breaking-changes"
 IMMUTABLE = "IMMUTABLE"
@@ -89,7 +89,7 @@ def breaking_changes(
     if identity:
         return identity
     if registry is None:
-        from kro_gen.check.k8s_schemas import SchemaRegistry
+        from kro_gen.registry import SchemaRegistry
 
         registry = SchemaRegistry.default()
     changes: list[BreakingChange] = []

@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kro_gen.check.crd_schema import INT_OR_STRING, PRESERVE
+from kro_gen.registry.crd_schema import INT_OR_STRING, PRESERVE
 
 if TYPE_CHECKING:
-    from kro_gen.check.k8s_schemas import SchemaRegistry
+    from kro_gen.registry import SchemaRegistry
 
 _NUMERIC = frozenset({"int", "uint", "double"})
 

@@ -196,7 +196,7 @@ def check_files(paths: Iterable[str | os.PathLike[str]], *, registry: Any | None
 
     Args:
         paths: files and directories (``*.yaml``/``*.yml``, recursively).
-        registry: a :class:`~kro_gen.check.k8s_schemas.SchemaRegistry`; a default one when None.
+        registry: a :class:`~kro_gen.registry.SchemaRegistry`; a default one when None.
             CRDs and RGDs found in the files are added to it.
     """
     from kro_gen.check import check_instance, check_rgd, default_registry
@@ -307,8 +307,10 @@ def _register(loaded: list[_Loaded], registry: Any, findings: list[Finding]) -> 
                         error.hint or "fix the object",
                     )
                 )
-    if hasattr(registry, "register_rgds"):
-        registry.register_rgds(registrable)
+    if registry is not None:
+        from kro_gen.check.rgd_kinds import register_rgds
+
+        register_rgds(registry, registrable)
     return rgds
 
 

@@ -19,7 +19,7 @@ from kro_gen.check.rules_base import Path, format_path, parse_path, type_name
 from kro_gen.errors import Location
 
 if TYPE_CHECKING:
-    from kro_gen.check.k8s_schemas import SchemaRegistry
+    from kro_gen.registry import SchemaRegistry
 
 UNKNOWN_KIND_FIX = (
     "register the CRD that defines this kind: list its YAML file in [tool.kro-gen] crds = [...] in "

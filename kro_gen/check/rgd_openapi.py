@@ -1,9 +1,7 @@
 """The OpenAPI schema of the CRD an RGD generates, rebuilt offline (KRO-RULES §3.2, §6).
 
-- :func:`spec_openapi` turns the SimpleSchema (read by :func:`kro_gen.schema.parse_simple_schema`)
-  into the ``spec`` schema kro emits: types, ``required`` lists, defaults (including the ``default: {}``
-  kro derives for objects with no required and some defaulted children), enums, bounds, patterns and
-  descriptions.
+- :func:`~kro_gen.schema.openapi.spec_openapi` (in the schema layer) turns the SimpleSchema into the
+  ``spec`` schema kro emits;
 - :func:`status_openapi` turns inferred status types into the ``status`` schema, the way kro's
   ``inferSchemaFromCELType`` does (int → integer, double → number, list → array, map →
   additionalProperties, an object → its properties, dyn/optional → preserve-unknown).
@@ -20,101 +18,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from kro_gen.check.cel_types import CelType
-from kro_gen.check.crd_schema import PRESERVE
+from kro_gen.registry.crd_schema import PRESERVE
+from kro_gen.schema.openapi import parse_section, spec_openapi
 
-_KIND_TYPES = {"string": "string", "integer": "integer", "float": "number", "boolean": "boolean"}
-_NUMBER_MARKERS = ("minimum", "maximum")
-_INT_MARKERS = ("minLength", "maxLength", "minItems", "maxItems")
+__all__ = [
+    "KRO_STATUS_FIELDS",
+    "instance_schema",
+    "instance_status",
+    "parse_section",
+    "spec_openapi",
+    "status_openapi",
+    "type_openapi",
+]
+
 _MAX_STATUS_DEPTH = 16
-
-
-def spec_openapi(schema_section: Mapping[str, Any], parsed: Any = None) -> dict[str, Any]:
-    """The OpenAPI ``spec`` schema for an RGD's ``spec.schema`` (``parsed``: its ParsedSchema, if known)."""
-    if parsed is None:
-        parsed = parse_section(schema_section)
-    root: dict[str, Any] = {"type": "object", "properties": {}}
-    nodes: dict[tuple[str, ...], dict[str, Any]] = {(): root}
-    for path, field in parsed.fields.items():
-        parent = nodes.get(path[:-1])
-        if parent is None:
-            continue
-        node = _field_node(field)
-        nodes[path] = node
-        name = path[-1]
-        if name == "[]":
-            parent["items"] = node
-        elif name == "{}":
-            parent["additionalProperties"] = node
-        else:
-            parent.setdefault("properties", {})[name] = node
-            if field.required:
-                parent.setdefault("required", []).append(name)
-    _derive_defaults(root)
-    return root
-
-
-def parse_section(schema_section: Mapping[str, Any]) -> Any:
-    """The ParsedSchema of an RGD's ``spec.schema`` (its ``spec`` and ``types``)."""
-    from kro_gen.schema import parse_simple_schema
-
-    spec = schema_section.get("spec")
-    return parse_simple_schema(spec if isinstance(spec, Mapping) else {}, schema_section.get("types"))
-
-
-def _field_node(field: Any) -> dict[str, Any]:
-    from kro_gen.schema import MISSING
-
-    kind = field.kind
-    node: dict[str, Any]
-    if kind in _KIND_TYPES:
-        node = {"type": _KIND_TYPES[kind]}
-    elif kind == "list":
-        node = {"type": "array"}
-    elif kind == "map":
-        node = {"type": "object"}
-    elif kind == "struct":
-        node = {"type": "object", "properties": {}}
-    else:  # object: untyped
-        node = {"type": "object", PRESERVE: True}
-    if field.default is not MISSING:
-        node["default"] = field.default
-    if field.enum:
-        node["enum"] = list(field.enum)
-    for key, value in field.markers:
-        _apply_marker(node, key, value)
-    return node
-
-
-def _apply_marker(node: dict[str, Any], key: str, value: str) -> None:
-    try:
-        if key in _NUMBER_MARKERS:
-            number = float(value)
-            node[key] = int(number) if number.is_integer() else number
-        elif key in _INT_MARKERS:
-            node[key] = int(value)
-        elif key in ("pattern", "description"):
-            node[key] = value
-        elif key == "uniqueItems" and value.lower() in ("true", "t", "1"):
-            node["uniqueItems"] = True
-    except ValueError:
-        pass  # a malformed marker value: reported by the SimpleSchema rules
-
-
-def _derive_defaults(node: dict[str, Any]) -> None:
-    """Give objects with no required and some defaulted children ``default: {}`` (bottom up, as kro)."""
-    for child in (node.get("properties") or {}).values():
-        _derive_defaults(child)
-    for key in ("items", "additionalProperties"):
-        if isinstance(node.get(key), dict):
-            _derive_defaults(node[key])
-    properties = node.get("properties") or {}
-    if (
-        "default" not in node
-        and properties
-        and not node.get("required")
-        and any("default" in child for child in properties.values())
-    ):
-        node["default"] = {}
 
 
 def status_openapi(status_types: Mapping[tuple[str | int, ...], CelType]) -> dict[str, Any]:
@@ -134,33 +51,60 @@ def status_openapi(status_types: Mapping[tuple[str | int, ...], CelType]) -> dic
     return root
 
 
-def type_openapi(value: CelType, depth: int = 0) -> dict[str, Any]:
-    """The OpenAPI schema kro writes for a status field of CEL type ``value``."""
+_PRIMITIVES: dict[str, dict[str, Any]] = {
+    "bool": {"type": "boolean"},
+    "int": {"type": "integer"},
+    "uint": {"type": "integer"},
+    "double": {"type": "number"},
+    "string": {"type": "string"},
+    "bytes": {"type": "string", "format": "byte"},
+    "null": {"description": "null type - any value allowed", PRESERVE: True},
+}
+
+
+def type_openapi(value: CelType, depth: int = 0, *, declared: bool = False) -> dict[str, Any]:
+    """The OpenAPI schema kro writes for a status field of CEL type ``value``
+    (``inferSchemaFromCELType``; ``declared``: inside a schema-typed object, where kro follows the
+    declared type instead, and a timestamp, duration or optional field is preserve-unknown)."""
     if depth > _MAX_STATUS_DEPTH:
         return {PRESERVE: True}
-    simple = {
-        "bool": {"type": "boolean"},
-        "int": {"type": "integer"},
-        "uint": {"type": "integer"},
-        "double": {"type": "number"},
-        "string": {"type": "string"},
-        "bytes": {"type": "string", "format": "byte"},
-        "timestamp": {"type": "string", "format": "date-time"},
-    }.get(value.kind)
+    simple = _PRIMITIVES.get(value.kind)
     if simple is not None:
-        return simple
+        return copy.deepcopy(simple)
     if value.kind == "list":
-        return {"type": "array", "items": type_openapi(value.args[0], depth + 1)}
+        return {"type": "array", "items": type_openapi(value.args[0], depth + 1, declared=declared)}
     if value.kind == "map":
-        return {"type": "object", "additionalProperties": type_openapi(value.args[1], depth + 1)}
+        items = type_openapi(value.args[1], depth + 1, declared=declared)
+        return {"type": "object", "additionalProperties": items}
     if value.kind == "object":
         properties = {}
         for name in value.field_names():
             field = value.field(name)
             if field is not None:
-                properties[name] = type_openapi(field, depth + 1)
+                properties[name] = type_openapi(field, depth + 1, declared=True)
         return {"type": "object", "properties": properties}
-    return {PRESERVE: True}
+    if value.kind == "dyn" or declared:
+        return {PRESERVE: True}
+    if value.kind == "timestamp":
+        return {
+            "description": "Timestamp representing a creation time",
+            "type": "string",
+            "format": "date-time",
+        }
+    return {"description": f"unknown CEL type: {_cel_go_name(value)}", PRESERVE: True}
+
+
+def _cel_go_name(value: CelType) -> str:
+    """The type's name as cel-go prints it (``optional_type(int)``, ``google.protobuf.Duration``)."""
+    if value.kind == "optional":
+        return f"optional_type({_cel_go_name(value.args[0])})"
+    if value.kind == "list":
+        return f"list({_cel_go_name(value.args[0])})"
+    if value.kind == "map":
+        return f"map({_cel_go_name(value.args[0])}, {_cel_go_name(value.args[1])})"
+    return {"duration": "google.protobuf.Duration", "timestamp": "google.protobuf.Timestamp"}.get(
+        value.kind, value.kind
+    )
 
 
 #: The status fields kro adds to every generated CRD (kro's ``pkg/graph/crd`` defaults), unless the

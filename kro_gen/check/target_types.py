@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from kro_gen.check.cel_types import CelType, schema_type, strip_optional
-from kro_gen.check.crd_schema import INT_OR_STRING, PRESERVE
+from kro_gen.registry.crd_schema import INT_OR_STRING, PRESERVE
 
 if TYPE_CHECKING:
-    from kro_gen.check.k8s_schemas import SchemaRegistry
+    from kro_gen.registry import SchemaRegistry
 
 _MAX_DEPTH = 12
 _SCALARS = {"integer": "int", "number": "double", "boolean": "bool"}

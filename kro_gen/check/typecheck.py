@@ -23,15 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 from kro_gen.check.cel_infer import Inferrer
 from kro_gen.check.cel_types import BOOL, DYN, STRING, CelType, from_schema, list_of, strip_optional
-from kro_gen.check.crd_schema import PRESERVE, structural_to_jsonschema
 from kro_gen.check.findings import Finding
 from kro_gen.check.rules_base import Path, ResourceView, RgdView
 from kro_gen.check.rules_sites import Place, Site, collect_sites
 from kro_gen.check.target_types import conversion_hint, describe_target, mismatch
 from kro_gen.errors import Location
+from kro_gen.registry.crd_schema import PRESERVE, structural_to_jsonschema
 
 if TYPE_CHECKING:
-    from kro_gen.check.k8s_schemas import SchemaRegistry
+    from kro_gen.registry import SchemaRegistry
 
 STATUS_ROOT: Path = ("spec", "schema", "status")
 
@@ -251,7 +251,7 @@ def _schema_type(view: RgdView, parsed_schema: Any, registry: SchemaRegistry) ->
 
     ``status`` is open (dyn) so that reading it is reported once, by the expression rules.
     """
-    from kro_gen.check.rgd_openapi import spec_openapi
+    from kro_gen.schema.openapi import spec_openapi
 
     spec = structural_to_jsonschema(spec_openapi(view.schema, parsed_schema))
     root = structural_to_jsonschema({"type": "object"}, resource_root=True)

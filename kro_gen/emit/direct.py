@@ -78,7 +78,7 @@ def render_direct(
             two manifests with the same identity).
     """
     if is_namespaced is None:
-        from kro_gen.check.k8s_schemas import SchemaRegistry
+        from kro_gen.registry import SchemaRegistry
 
         is_namespaced = SchemaRegistry.default().is_namespaced
     spec = rgd.get("spec") or {}

@@ -14,7 +14,7 @@ from kro_gen.check.findings import Finding, Severity
 from kro_gen.errors import Location
 
 if TYPE_CHECKING:
-    from kro_gen.check.k8s_schemas import SchemaRegistry
+    from kro_gen.registry import SchemaRegistry
 
 
 def make_registry(
@@ -22,12 +22,13 @@ def make_registry(
 ) -> SchemaRegistry:
     """A registry of the built-in kinds, the project's CRD files and the kinds the ``rgds`` generate
     (inner graphs first, so a chained graph's reads of an inner graph's status are typed)."""
-    from kro_gen.check.k8s_schemas import SchemaRegistry
+    from kro_gen.check.rgd_kinds import register_rgds
+    from kro_gen.registry import SchemaRegistry
 
     registry = SchemaRegistry.default(kubernetes_version)
     for path in crd_files:
         registry.register_crd_file(path)
-    registry.register_rgds(rgds)
+    register_rgds(registry, rgds)
     return registry
 
 

@@ -16,11 +16,11 @@ from kro_gen.pipeline.graphs import GraphOutput
 
 if TYPE_CHECKING:
     from kro_gen.check.findings import Finding
-    from kro_gen.check.k8s_schemas import SchemaRegistry
     from kro_gen.emit.direct import DirectManifest
     from kro_gen.gitops.model import Document, EnvironmentArtifact, EnvironmentTarget
     from kro_gen.graph import BuiltGraph
     from kro_gen.project.config import Environment, Mode
+    from kro_gen.registry import SchemaRegistry
 
 
 def target_of(environment: Environment, mode: Mode | None = None) -> EnvironmentTarget:

@@ -27,8 +27,8 @@ from kro_gen.project.config import Environment, ProjectConfig
 
 if TYPE_CHECKING:
     from kro_gen.check.findings import Finding
-    from kro_gen.check.k8s_schemas import SchemaRegistry
     from kro_gen.gitops.model import EnvironmentArtifact, TreePlan, TreeSettings
+    from kro_gen.registry import SchemaRegistry
 
 Progress = Callable[[str], None]
 

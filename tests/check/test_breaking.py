@@ -9,8 +9,8 @@ import pytest
 
 from kro_gen.check.breaking import ALLOW_BREAKING, BreakingChange, breaking_changes, breaking_findings
 from kro_gen.check.findings import Severity
-from kro_gen.check.k8s_schemas import SchemaRegistry
 from kro_gen.errors import Location
+from kro_gen.registry import SchemaRegistry
 
 WHERE = Location(file="rgds/webapp.yaml", graph="webapp")
 

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from kro_gen.check.crd_schema import structural_to_jsonschema
 from kro_gen.check.findings import Finding, Severity
-from kro_gen.check.k8s_schemas import SchemaRegistry, available_versions, validate_manifest
+from kro_gen.check.k8s_validate import validate_manifest
+from kro_gen.check.rgd_kinds import register_rgds
 from kro_gen.errors import ConfigError, Location
+from kro_gen.registry import SchemaRegistry, available_versions
+from kro_gen.registry.crd_schema import structural_to_jsonschema
 
 REFERENCE = Path("/work/shared/reference/kro")
 FIXTURES = Path(__file__).parent / "fixtures_b"
@@ -358,7 +360,7 @@ def test_rgds_are_registered_inner_first_so_chained_status_is_typed() -> None:
     )
     platform = chained_rgd("Platform", "example.com", ("apps.example.com/v1alpha1", "App"), {})
     fresh = SchemaRegistry.default()
-    assert fresh.register_rgds([platform, app, database]) == [
+    assert register_rgds(fresh, [platform, app, database]) == [
         ("data.example.com/v1alpha1", "Database"),
         ("apps.example.com/v1alpha1", "App"),
         ("example.com/v1alpha1", "Platform"),
@@ -391,7 +393,7 @@ def test_rgds_that_use_each_other_are_still_registered() -> None:
         "Pong", "example.com", ("example.com/v1alpha1", "Ping"), {"peer": "${inner.status.peer}"}
     )
     fresh = SchemaRegistry.default()
-    assert sorted(fresh.register_rgds([ping, pong])) == [
+    assert sorted(register_rgds(fresh, [ping, pong])) == [
         ("example.com/v1alpha1", "Ping"),
         ("example.com/v1alpha1", "Pong"),
     ]

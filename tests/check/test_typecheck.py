@@ -9,9 +9,11 @@ import pytest
 from ruamel.yaml import YAML
 
 from kro_gen.check.findings import Finding, Severity
-from kro_gen.check.k8s_schemas import SchemaRegistry, validate_manifest
+from kro_gen.check.k8s_validate import validate_manifest
+from kro_gen.check.rgd_kinds import register_rgd
 from kro_gen.check.typecheck import analyse_types, check_expression_types
 from kro_gen.errors import Location
+from kro_gen.registry import SchemaRegistry
 
 REFERENCE = Path("/work/shared/reference/kro")
 FIXTURES = Path(__file__).parent / "fixtures_b"
@@ -408,7 +410,7 @@ nested:
 def test_chained_graph_kind_is_typed_from_the_inner_rgd(registry: SchemaRegistry) -> None:
     inner = load((FIXTURES / "chained-inner-rgd.yaml").read_text())
     chained = SchemaRegistry.default()
-    assert chained.register_rgd(inner) == ("platform.example.com/v1alpha1", "Database")
+    assert register_rgd(chained, inner) == ("platform.example.com/v1alpha1", "Database")
     use = """
 - id: db
   template:
@@ -441,7 +443,7 @@ DB_USE = """
 
 def test_chained_graph_status_is_typed_from_the_inner_status_expressions() -> None:
     chained = SchemaRegistry.default()
-    chained.register_rgd(load((FIXTURES / "chained-inner-rgd.yaml").read_text()))
+    register_rgd(chained, load((FIXTURES / "chained-inner-rgd.yaml").read_text()))
     ready = (
         'db.status.conditions.exists(c, c.type == "Ready" && c.status == "True" && c.observedGeneration > 0)'
     )
@@ -461,7 +463,7 @@ def test_chained_graph_status_is_typed_from_the_inner_status_expressions() -> No
 
 def test_chained_instance_template_is_validated(registry: SchemaRegistry) -> None:
     chained = SchemaRegistry.default()
-    chained.register_rgd(load((FIXTURES / "chained-inner-rgd.yaml").read_text()))
+    register_rgd(chained, load((FIXTURES / "chained-inner-rgd.yaml").read_text()))
     instance = {
         "apiVersion": "platform.example.com/v1alpha1",
         "kind": "Database",

@@ -241,7 +241,7 @@ def assert_equivalent(graph: ResourceGraph, instance: Instance, namespace: str, 
 
 @pytest.fixture(scope="module")
 def registry() -> Any:
-    from kro_gen.check.k8s_schemas import SchemaRegistry
+    from kro_gen.registry import SchemaRegistry
 
     found = SchemaRegistry.default()
     for crd in sorted((ROOT / "definitions" / "crds").glob("*.yaml")):

@@ -185,8 +185,8 @@ def test_the_worker_pool_example_expands_its_collection() -> None:
 
 # -- the seed ---------------------------------------------------------------------------------------
 def seed_manifests() -> list[DirectManifest]:
-    from kro_gen.check.k8s_schemas import SchemaRegistry
     from kro_gen.project.loader import load_definitions
+    from kro_gen.registry import SchemaRegistry
 
     (loaded, *_) = load_definitions(ROOT / "definitions")
     graph = loaded.graph
