@@ -66,10 +66,11 @@ def load_stream(text: str) -> tuple[list[YamlDocument], list[YamlProblem]]:
 
     A syntax error stops the stream at that point (documents before it are kept).
     """
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    yaml = YAML(typ="safe", pure=True)
+    from kro_gen.yamlread import yaml_reader
+
+    yaml = yaml_reader()
     yaml.version = (1, 1)
     documents: list[YamlDocument] = []
     problems: list[YamlProblem] = []

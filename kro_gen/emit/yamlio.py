@@ -23,70 +23,14 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kro_gen.emit.yamlfast import fast_document
+from kro_gen.emit.yamlstyle import scalar_style
 from kro_gen.errors import Location, ValidationError
 
 __all__ = ["dump_all", "dump_yaml", "scalar_style"]
-
-# Words that some YAML version reads as a bool or null (YAML 1.1 bools include y/n; go-yaml v2 reads them).
-_KEYWORDS = frozenset(
-    word
-    for base in ("y", "n", "yes", "no", "true", "false", "on", "off", "null")
-    for word in (base, base.capitalize(), base.upper())
-) | {"~", "<<", "="}
-# Anything that starts like a number and uses only number-ish characters: ints in every base, floats,
-# exponents (1e3 is a float in YAML 1.2 and go-yaml), underscores (1_000 in YAML 1.1), sexagesimal
-# (12:30:00), dates (2026-01-01), versions and IPs (quoted although they are strings: harmless).
-_NUMBER_LIKE = re.compile(r"[-+]?\.?[0-9][0-9a-zA-Z_.:+-]*")
-_SPECIAL_FLOATS = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
-# YAML 1.1 timestamps may contain spaces: "2001-12-14 21:59:43.10 -5".
-_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ]|\s+).*")
-# A plain scalar may not start with an indicator character.
-_LEADING_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-# Characters that YAML readers treat as line breaks (besides LF) or that no YAML stream may hold raw.
-_OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
-
-
-def _printable(char: str) -> bool:
-    """True when YAML allows ``char`` unescaped in a stream (YAML 1.1 and 1.2 printable set)."""
-    code = ord(char)
-    return (
-        char in "\t\n"
-        or 0x20 <= code <= 0x7E
-        or 0xA0 <= code <= 0xD7FF
-        or (0xE000 <= code <= 0xFFFD and code != 0xFEFF)
-        or 0x10000 <= code <= 0x10FFFF
-    )
-
-
-def _plain_safe(text: str) -> bool:
-    """True when ``text`` reads back as this very string from a plain scalar in every YAML version."""
-    if not text or text != text.strip() or text in _KEYWORDS:
-        return False
-    if text[0] in _LEADING_INDICATORS:
-        return False
-    if _NUMBER_LIKE.fullmatch(text) or _SPECIAL_FLOATS.fullmatch(text) or _TIMESTAMP.fullmatch(text):
-        return False
-    if ": " in text or " #" in text or "\t" in text or text.endswith(":"):
-        return False
-    return all(_printable(char) and char != "\n" for char in text)
-
-
-def scalar_style(text: str) -> str | None:
-    """The YAML style kro-gen writes ``text`` in.
-
-    Returns ``None`` for plain, ``"|"`` for a literal block, ``"'"`` for single quotes and ``'"'`` for
-    double quotes. Public so that tests and other emitters can reason about the choice.
-    """
-    faithful = all(_printable(char) for char in text) and not any(char in _OTHER_BREAKS for char in text)
-    if "\n" in text:
-        return "|" if faithful else '"'
-    if not faithful:
-        return '"'
-    return None if _plain_safe(text) else "'"
 
 
 def _plain(value: Any, path: str) -> Any:
@@ -167,26 +111,45 @@ def _header_lines(header: str | None) -> str:
     return "".join(f"# {line}\n" if line else "#\n" for line in lines)
 
 
-def _dump_one(yaml: Any, doc: Any) -> str:
+def _dump_pure(yaml: Any, doc: Any) -> str:
     stream = io.StringIO()
     yaml.dump(_plain(doc, ""), stream)
     return stream.getvalue()
 
 
-def dump_yaml(doc: Any, *, header: str | None = None) -> str:
+def _dump_one(doc: Any, pure: bool, yaml: list[Any]) -> str:
+    """One document: the fast writer, or ruamel's emitter (``pure``, or a shape the fast one leaves to it).
+
+    ``yaml`` holds the ruamel instance once made (shared by the documents of one ``dump_all``).
+    """
+    if not pure:
+        text = fast_document(doc)
+        if text is None:
+            doc = _plain(doc, "")  # exact built-in types (or a located error), then once more
+            text = fast_document(doc)
+        if text is not None:
+            return text
+    if not yaml:
+        yaml.append(_make_yaml())
+    return _dump_pure(yaml[0], doc)
+
+
+def dump_yaml(doc: Any, *, header: str | None = None, pure: bool = False) -> str:
     """One YAML document as text, following the module's rules.
 
     Args:
         doc: plain data (usually a Kubernetes object as a dict).
         header: optional comment text; each of its lines becomes a ``# `` line above the document.
+        pure: write with ruamel.yaml's own (pure-Python) emitter, the reference the fast writer matches
+            byte for byte (for tests and for comparing); the output is the same either way.
 
     Raises:
         ValidationError: ``doc`` holds something that is not plain data (the error names its path).
     """
-    return _header_lines(header) + _dump_one(_make_yaml(), doc)
+    return _header_lines(header) + _dump_one(doc, pure, [])
 
 
-def dump_all(docs: Iterable[Any], *, header: str | None = None) -> str:
+def dump_all(docs: Iterable[Any], *, header: str | None = None, pure: bool = False) -> str:
     """Several YAML documents separated by ``---`` lines (none before the first), with an optional header."""
-    yaml = _make_yaml()
-    return _header_lines(header) + "---\n".join(_dump_one(yaml, doc) for doc in docs)
+    yaml: list[Any] = []
+    return _header_lines(header) + "---\n".join(_dump_one(doc, pure, yaml) for doc in docs)

@@ -46,11 +46,12 @@ def _read(source: str | Path) -> tuple[str, str | None]:
 
 
 def _documents(text: str, site: Site) -> list[Any]:
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from kro_gen.yamlread import load_yaml_all
+
     try:
-        documents = [d for d in YAML(typ="safe", pure=True).load_all(text) if d is not None]
+        documents = [d for d in load_yaml_all(text) if d is not None]
     except YAMLError as error:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         mark = getattr(error, "problem_mark", None)

@@ -76,11 +76,12 @@ def committed_rgd(repo_root: Path | None, repo_path: str, *, rev: str = "HEAD") 
     text = committed_file(repo_root, repo_path, rev)
     if text is None:
         return None
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from kro_gen.yamlread import load_yaml
+
     try:
-        document = YAML(typ="safe", pure=True).load(text)
+        document = load_yaml(text)
     except YAMLError:
         return None
     return document if isinstance(document, dict) else None

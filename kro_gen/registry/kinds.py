@@ -234,12 +234,13 @@ class SchemaRegistry:
 
         Raises :class:`ConfigError` when the file cannot be read or holds no CRD.
         """
-        from ruamel.yaml import YAML
         from ruamel.yaml.error import YAMLError
+
+        from kro_gen.yamlread import load_yaml_all
 
         try:
             text = FsPath(path).read_text("utf-8")
-            documents = list(YAML(typ="safe", pure=True).load_all(text))
+            documents = load_yaml_all(text)
         except (OSError, YAMLError) as error:
             raise ConfigError(
                 f"cannot read CRD file {path}: {error}".splitlines()[0],
