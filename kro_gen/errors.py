@@ -56,6 +56,9 @@ class KroGenError(Exception):
         location: where it is.
         hint: what to do about it.
         rule: a short stable rule name (e.g. ``resource-id``) for machines and docs.
+
+    ``detail`` (empty by default) is text the CLI prints above the one-line message, such as the diff of
+    a hand-edited file that a write refused.
     """
 
     exit_code = 2
@@ -73,6 +76,7 @@ class KroGenError(Exception):
         self.location = location or Location()
         self.hint = hint
         self.rule = rule
+        self.detail = ""
 
     def located(self, outer: Location) -> KroGenError:
         """Return this error with missing location fields filled from ``outer``."""

@@ -17,15 +17,16 @@ disk, and the checks every generated object passes would not cover them).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from kro_gen.gitops.diffs import read_text, report_block, shown_path, unified_diff
 from kro_gen.gitops.index import file_sha256, read_index, sha256_bytes
+from kro_gen.gitops.journal import JOURNAL_PATH
 from kro_gen.gitops.layout import KUSTOMIZATION
+from kro_gen.gitops.lock import DEFAULT_TIMEOUT, Say, tree_lock
 from kro_gen.gitops.model import TreePlan
-from kro_gen.gitops.writer import JOURNAL_PATH, shown_path
 
 _MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -43,36 +44,30 @@ class Drift:
     shown_path: str
 
 
-def _read(path: Path) -> str | None:
-    if path.is_symlink() or not path.is_file():
-        return None
-    return path.read_bytes().decode("utf-8", errors="replace")
-
-
-def unified_diff(path: str, before: str | None, after: str | None) -> str:
-    """A unified diff of the file ``path`` (as the headers name it); ``None`` stands for "no file"
-    (``/dev/null``)."""
-    absolute = Path(path).is_absolute()  # git's a/ and b/ prefixes are for relative paths only
-    lines = difflib.unified_diff(
-        (before or "").splitlines(keepends=True),
-        (after or "").splitlines(keepends=True),
-        fromfile=("/dev/null" if before is None else path if absolute else f"a/{path}"),
-        tofile=("/dev/null" if after is None else path if absolute else f"b/{path}"),
-    )
-    return "".join(
-        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
-    )
-
-
-def check_tree(plan: TreePlan, root: Path | str, *, label: str | None = None) -> list[Drift]:
+def check_tree(
+    plan: TreePlan,
+    root: Path | str,
+    *,
+    label: str | None = None,
+    lock_timeout: float = DEFAULT_TIMEOUT,
+    say: Say | None = None,
+) -> list[Drift]:
     """Every difference between ``plan`` and the tree under ``root``, sorted by path (empty = in sync).
 
     ``label`` is how the report and the diff headers name ``root`` (the CLI passes the configured output
     folder, e.g. ``gitops``, so ``a/gitops/platform/...`` opens from the project root); default: ``root``
-    as given.
+    as given. The tree is read under its shared lock (a running ``generate`` is waited for, up to
+    ``lock_timeout`` seconds; ``say`` hears why), so a write is never seen halfway; nothing is written.
     """
     root = Path(root)
     label = str(root) if label is None else label
+    if not root.is_dir():
+        return _drifts(plan, root, label)
+    with tree_lock(root, shared=True, timeout=lock_timeout, say=say, label=label):
+        return _drifts(plan, root, label)
+
+
+def _drifts(plan: TreePlan, root: Path, label: str) -> list[Drift]:
 
     def drift(kind: DriftKind, path: str, before: str | None, after: str | None) -> Drift:
         shown = shown_path(label, path)
@@ -83,7 +78,7 @@ def check_tree(plan: TreePlan, root: Path | str, *, label: str | None = None) ->
         drifts.append(Drift("interrupted", JOURNAL_PATH, "", shown_path(label, JOURNAL_PATH)))
     owned = read_index(root)
     for path, text in plan.files.items():
-        disk = _read(root / path)
+        disk = read_text(root / path)
         if disk is None and not (root / path).exists():
             drifts.append(drift("missing", path, None, text))
         elif path not in owned:
@@ -96,13 +91,13 @@ def check_tree(plan: TreePlan, root: Path | str, *, label: str | None = None) ->
         if path in plan.files or not (root / path).exists():
             continue
         kind: DriftKind = "stale" if file_sha256(root / path) == sha else "hand-edited"
-        drifts.append(drift(kind, path, _read(root / path), None))
+        drifts.append(drift(kind, path, read_text(root / path), None))
     return sorted(drifts, key=lambda d: (d.path, d.kind))
 
 
 def render_diff(drifts: list[Drift]) -> str:
     """A human-readable report: one ``# <kind>: <path>`` line per drift, followed by its diff."""
-    return "".join(f"# {drift.kind}: {drift.shown_path}\n{drift.diff}" for drift in drifts)
+    return "".join(report_block(drift.kind, drift.shown_path, drift.diff) for drift in drifts)
 
 
 def unlisted_files(plan: TreePlan, root: Path | str) -> list[tuple[str, str]]:

@@ -62,6 +62,16 @@ def read_index(root: Path) -> dict[str, str]:
     return index_files(text, where)
 
 
+def recorded_version(root: Path) -> str | None:
+    """The kro-gen version the index under ``root`` records (None: no index, or not readable)."""
+    try:
+        body = json.loads((root / INDEX_PATH).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    version = body.get("version") if isinstance(body, dict) else None
+    return version if isinstance(version, str) else None
+
+
 def _unreadable(error: Exception, where: Location) -> ValidationError:
     return ValidationError(
         f"cannot read the ownership index: {error}",

@@ -1,126 +1,91 @@
 """``write_tree``: put a :class:`TreePlan` on disk atomically, touching only files kro-gen owns.
 
-Steps (GITOPS-NOTES §4.3, Tanka's model):
+Steps (GITOPS-NOTES §4.3, Tanka's model), all under the tree's exclusive lock (:mod:`.lock`):
 
-1. Finish or undo an earlier interrupted run (see below).
+1. Finish or undo an earlier interrupted run (:mod:`.journal`: roll forward once its journal is
+   committed, else roll back).
 2. Compare the plan with the disk and the ownership index, and refuse, changing nothing, when a planned
-   path holds a file kro-gen does not own (unless ``adopt``) or an owned file was edited by hand
-   (unless ``force``). The error lists every such path.
-3. Stage every changed file under ``.kro-gen/staging/``, then write the journal
-   ``.kro-gen/journal.json``: the renames and deletes still to do, and the new index.
-4. Apply the journal: ``os.replace`` each staged file onto its target, delete owned files no longer
-   planned (only if they still hold what kro-gen wrote), remove folders this emptied, write the index
-   last, then drop the staging folder and the journal.
+   path holds a file kro-gen does not own (unless ``adopt``), an owned file was edited by hand (unless
+   ``force``; the refusal carries the diff of each edit), or a file or folder to change is read-only.
+   The error lists every such path.
+3. Stage every changed file and the new index, then commit the journal (:func:`.journal.commit`).
+   A failed write (a full disk) discards the staging folder: the tree is as before.
+4. Apply the journal: renames, deletes of owned files no longer planned (only if they still hold what
+   kro-gen wrote), removal of folders this emptied, the index last.
 
-Interrupted runs: before the journal exists nothing outside ``.kro-gen/`` has changed, so the next run
-discards the staging folder (roll back). Once the journal exists every step of 4 is idempotent, so the
-next run (``recover``) replays it (roll forward) and then plans as usual.
+``KRO_GEN_FAULT`` (:mod:`.faults`) makes a run fail or die at a chosen step; the crash tests use it.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
-import shutil
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from kro_gen.errors import Location, ValidationError
+from kro_gen.errors import KroGenError, Location, ValidationError
+from kro_gen.gitops import faults as fault_hook
+from kro_gen.gitops.diffs import file_diff, report_block, shown_path
 from kro_gen.gitops.index import INDEX_PATH, file_sha256, read_index, render_index, sha256_text
-from kro_gen.gitops.model import STATE_DIR, TreePlan, check_relative_path
+from kro_gen.gitops.journal import (
+    GITIGNORE_PATH,
+    GITIGNORE_TEXT,
+    JOURNAL_PATH,
+    STAGING_DIR,
+    Transaction,
+    apply,
+    commit,
+    discard,
+    read_journal,
+)
+from kro_gen.gitops.lock import DEFAULT_TIMEOUT, Say, tree_lock
+from kro_gen.gitops.model import STATE_DIR, TreePlan
 
-STAGING_DIR = f"{STATE_DIR}/staging"
-JOURNAL_PATH = f"{STATE_DIR}/journal.json"
+__all__ = [
+    "HAND_EDIT_HINT",
+    "JOURNAL_PATH",
+    "STAGING_DIR",
+    "WriteReport",
+    "hand_edited_error",
+    "recover",
+    "unowned_error",
+    "write_tree",
+]
+
+HAND_EDIT_HINT = (
+    "put the change into the definitions and run 'kro-gen generate', "
+    "or discard it with 'kro-gen generate --force'"
+)
+UNOWNED_HINT = "move them away, or run 'kro-gen generate --adopt' to let kro-gen take them over"
 
 
 @dataclass(frozen=True)
 class WriteReport:
-    """What a write did: paths (relative to the root) written, left as they were, and deleted."""
+    """What a write did: paths (relative to the root) written, left as they were, and deleted; and
+    what happened to an interrupted earlier write (``finished``, ``rolled back`` or None)."""
 
     written: tuple[str, ...]
     unchanged: tuple[str, ...]
     deleted: tuple[str, ...]
+    recovered: str | None = None
 
 
-def _move(source: Path, target: Path) -> None:
-    """Atomically move ``source`` onto ``target`` (one seam, so tests can interrupt a run here)."""
-    os.replace(source, target)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    temp = path.with_name(path.name + ".tmp")
-    _write_bytes(temp, data)
-    _move(temp, path)
-    _fsync_dir(path.parent)
-
-
-def _remove_empty_parents(root: Path, relative: str) -> None:
-    parent = (root / relative).parent
-    while parent != root and parent.is_dir() and not any(parent.iterdir()):
-        parent.rmdir()
-        parent = parent.parent
-
-
-def _apply_journal(root: Path, journal: dict[str, Any]) -> None:
-    for entry in journal["renames"]:
-        staged, target = root / STAGING_DIR / entry["path"], root / entry["path"]
-        if staged.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _move(staged, target)
-            _fsync_dir(target.parent)
-        elif file_sha256(target) != entry["sha256"]:
-            raise ValidationError(
-                "an interrupted write cannot be completed: the staged copy is gone and the file does "
-                "not hold the planned content",
-                location=Location(file=str(target)),
-                hint=f"restore the tree from git, delete {JOURNAL_PATH}, and run kro-gen again",
-                rule="journal",
-            )
-    for entry in journal["deletes"]:
-        target = root / entry["path"]
-        if file_sha256(target) == entry["sha256"]:
-            target.unlink()
-            _remove_empty_parents(root, entry["path"])
-    _write_atomic(root / INDEX_PATH, journal["index"].encode("utf-8"))
-    shutil.rmtree(root / STAGING_DIR, ignore_errors=True)
-    (root / JOURNAL_PATH).unlink()
-    _fsync_dir(root / STATE_DIR)
+def _recover(root: Path, faults: fault_hook.Faults) -> str | None:
+    journal = read_journal(root)
+    if journal is not None:
+        apply(root, journal, faults)
+        return "finished"
+    return "rolled back" if discard(root) else None
 
 
 def recover(root: Path | str) -> bool:
-    """Finish (journal present) or discard (staging only) an interrupted write; True if there was one."""
-    root = Path(root)
-    journal_path = root / JOURNAL_PATH
-    if journal_path.exists():
-        journal = json.loads(journal_path.read_text(encoding="utf-8"))
-        for entry in [*journal["renames"], *journal["deletes"]]:
-            check_relative_path(entry["path"])
-        _apply_journal(root, journal)
-        return True
-    if (root / STAGING_DIR).exists():
-        shutil.rmtree(root / STAGING_DIR)
-        return True
-    return False
+    """Finish (journal present) or discard (staging only) an interrupted write; True if there was one.
+
+    Call it only under the tree lock (``write_tree`` does).
+    """
+    return _recover(Path(root), fault_hook.NO_FAULTS) is not None
 
 
 def _inside(root: Path, relative: str) -> bool:
@@ -128,24 +93,31 @@ def _inside(root: Path, relative: str) -> bool:
     return resolved == base or base in resolved.parents
 
 
-def shown_path(label: str, path: str) -> str:
-    """``path`` (relative to the output dir) as messages name it: under ``label``, the output dir as the
-    user knows it (e.g. ``gitops``, so ``gitops/platform/rgds/...`` opens from the project root)."""
-    label = label.rstrip("/")
-    return path if label in ("", ".") else f"{label}/{path}"
-
-
-def _refuse(label: str, paths: list[str], message: str, hint: str, rule: str) -> None:
-    """Raise naming every path under ``label`` (a bare ``README.md`` would read as the project's own
+def _error(
+    label: str, paths: Iterable[str], message: str, hint: str, rule: str, tail: str = ""
+) -> ValidationError:
+    """An error naming every path under ``label`` (a bare ``README.md`` would read as the project's own
     README); the location is the first one."""
-    if paths:
-        shown = [shown_path(label, path) for path in sorted(paths)]
-        raise ValidationError(
-            f"{message}: {', '.join(shown)}",
-            location=Location(file=shown[0]),
-            hint=hint,
-            rule=rule,
-        )
+    shown = [shown_path(label, path) for path in sorted(paths)]
+    return ValidationError(
+        f"{message}: {', '.join(shown)}{tail}", location=Location(file=shown[0]), hint=hint, rule=rule
+    )
+
+
+def hand_edited_error(paths: Iterable[str], label: str, detail: str = "") -> ValidationError:
+    """The refusal for owned files edited by hand (``generate`` and ``generate --check`` say the same);
+    ``detail`` is the diff of each edit, printed above the message."""
+    tail = " (the diff above shows each edit)"
+    error = _error(label, paths, "owned files were edited by hand", HAND_EDIT_HINT, "hand-edited", tail)
+    error.detail = detail
+    return error
+
+
+def unowned_error(paths: Iterable[str], label: str) -> ValidationError:
+    """The refusal for planned paths that hold files kro-gen does not own."""
+    return _error(
+        label, paths, "refusing to overwrite files kro-gen does not own", UNOWNED_HINT, "unowned-file"
+    )
 
 
 def _check(
@@ -154,36 +126,89 @@ def _check(
     """Raise, listing every offending path, before anything is changed."""
     blocked = [p for p in plan.files if not _inside(root, p) or (root / p).is_dir()]
     blocked += [p for p in plan.files if any((root / parent).is_file() for parent in Path(p).parents)]
-    _refuse(
-        label,
-        blocked,
-        "planned paths are blocked by a directory, file or link",
-        "move those away",
-        "blocked-path",
-    )
-    unowned = [p for p in plan.files if p not in owned and ((root / p).exists() or (root / p).is_symlink())]
-    if not adopt:
-        _refuse(
+    if blocked:
+        raise _error(
             label,
-            unowned,
-            "refusing to overwrite files kro-gen does not own",
-            "move them away, or rerun with --adopt to let kro-gen take them over",
-            "unowned-file",
+            blocked,
+            "planned paths are blocked by a directory, file or link",
+            "move those away",
+            "blocked-path",
         )
-    edited = [
+    unowned = [p for p in plan.files if p not in owned and ((root / p).exists() or (root / p).is_symlink())]
+    if unowned and not adopt:
+        raise unowned_error(unowned, label)
+    edited = sorted(
         p
         for p, sha in owned.items()
-        if (root / p).exists() or (root / p).is_symlink()
-        if file_sha256(root / p) != sha
-    ]
-    if not force:
-        _refuse(
-            label,
-            edited,
-            "owned files were edited by hand",
-            "change the definitions instead (see `kro-gen diff`), or rerun with --force to discard the edits",
-            "hand-edited",
+        if ((root / p).exists() or (root / p).is_symlink()) and file_sha256(root / p) != sha
+    )
+    if edited and not force:
+        detail = "".join(
+            report_block("hand-edited", shown_path(label, p), file_diff(root, p, plan.files.get(p), label))
+            for p in edited
         )
+        raise hand_edited_error(edited, label, detail)
+
+
+def _read_only(path: Path) -> bool:
+    """A file or folder that says "do not change me": no owner write bit, or no write access."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return False
+    if stat.S_ISLNK(mode):
+        return False
+    return not mode & stat.S_IWUSR or not os.access(path, os.W_OK, follow_symlinks=False)
+
+
+def _check_writable(root: Path, paths: Iterable[str], label: str) -> None:
+    """Refuse before the commit point when a file to replace or delete, or its folder, is read-only:
+    the renames after it must not fail halfway."""
+    blocked: set[str] = set()
+    for path in paths:
+        if _read_only(root / path):
+            blocked.add(path)
+        parent = Path(path).parent
+        while parent != Path("."):  # the nearest existing folder is the one a rename or mkdir writes
+            if (root / parent).is_dir():
+                if _read_only(root / parent):
+                    blocked.add(f"{parent.as_posix()}/")
+                break
+            parent = parent.parent
+    if _read_only(root) or _read_only(root / STATE_DIR):
+        blocked.add(f"{STATE_DIR}/")
+    if blocked:
+        raise _error(
+            label,
+            blocked,
+            "cannot change read-only files or folders",
+            "make them writable (chmod u+w ...) if kro-gen may change them, then run again",
+            "read-only",
+        )
+
+
+def _write_failed(error: OSError, root: Path, label: str, committed: bool) -> KroGenError:
+    where = None
+    if error.filename:
+        try:
+            relative = Path(error.filename).resolve().relative_to((root / STAGING_DIR).resolve()).as_posix()
+        except ValueError:
+            relative = None
+        where = Location(file=shown_path(label, relative)) if relative else Location(file=str(error.filename))
+    reason = error.strerror or str(error)
+    if not committed:
+        return KroGenError(
+            f"cannot write {label}/: {reason}; nothing was changed",
+            location=where,
+            hint="free disk space or fix the permissions, then run again",
+            rule="write-failed",
+        )
+    return KroGenError(
+        f"the write to {label}/ stopped halfway: {reason}; its journal is kept",
+        location=where,
+        hint="fix the cause and run 'kro-gen generate' again: it finishes the write from the journal",
+        rule="write-failed",
+    )
 
 
 def write_tree(
@@ -193,6 +218,8 @@ def write_tree(
     adopt: bool = False,
     force: bool = False,
     label: str | None = None,
+    lock_timeout: float = DEFAULT_TIMEOUT,
+    say: Say | None = None,
 ) -> WriteReport:
     """Make the tree under ``root`` match ``plan``; see the module docstring for the guarantees.
 
@@ -203,38 +230,76 @@ def write_tree(
         force: overwrite or delete owned files even when they were edited by hand.
         label: how error messages name ``root`` (the CLI passes the configured output folder, so a
             path opens from the project root); default: ``root`` as given.
+        lock_timeout: seconds to wait for another run's lock on the tree.
+        say: called with a message while waiting for the lock.
 
     Raises:
-        ValidationError: unowned files in the way, hand-edited files, or an unrecoverable journal.
+        ValidationError: unowned files in the way, hand-edited or read-only files, an unrecoverable
+            journal.
+        KroGenError: the lock was not free in time, or a write failed (the tree is then as before).
     """
     root = Path(root)
+    shown = str(root) if label is None else label
+    if root.exists() and not root.is_dir():
+        raise ValidationError(
+            f"the output folder {shown} is a file",
+            location=Location(file=shown),
+            hint="move the file away, or set output in [tool.kro-gen] to another folder",
+            rule="blocked-path",
+        )
     root.mkdir(parents=True, exist_ok=True)
-    recover(root)
-    owned = read_index(root)
-    _check(plan, root, owned, adopt=adopt, force=force, label=str(root) if label is None else label)
+    faults = fault_hook.from_env()
+    with tree_lock(root, timeout=lock_timeout, say=say, label=shown):
+        faults.point("lock")
+        recovered = _recover(root, faults)
+        return _write_locked(
+            plan, root, adopt=adopt, force=force, label=shown, faults=faults, recovered=recovered
+        )
 
+
+def _write_locked(
+    plan: TreePlan,
+    root: Path,
+    *,
+    adopt: bool,
+    force: bool,
+    label: str,
+    faults: fault_hook.Faults,
+    recovered: str | None,
+) -> WriteReport:
+    owned = read_index(root)
+    _check(plan, root, owned, adopt=adopt, force=force, label=label)
     hashes = {path: sha256_text(text) for path, text in plan.files.items()}
     changed = [p for p in plan.files if file_sha256(root / p) != hashes[p]]
     stale = [p for p in sorted(owned) if p not in plan.files and (root / p).exists()]
-    index_text = render_index(hashes, plan.tool_version)
-    index_path = root / INDEX_PATH
-    index_current = index_path.exists() and index_path.read_text(encoding="utf-8") == index_text
+    state = {INDEX_PATH: render_index(hashes, plan.tool_version), GITIGNORE_PATH: GITIGNORE_TEXT}
+    writes = {p: plan.files[p].encode("utf-8") for p in changed}
+    writes |= {
+        p: text.encode("utf-8") for p, text in state.items() if file_sha256(root / p) != sha256_text(text)
+    }
     report = WriteReport(
         written=tuple(changed),
         unchanged=tuple(p for p in plan.files if p not in changed),
         deleted=tuple(stale),
+        recovered=recovered,
     )
-    if not changed and not stale and index_current:
+    if not writes and not stale:
         return report
-
-    for path in changed:
-        _write_bytes(root / STAGING_DIR / path, plan.files[path].encode("utf-8"))
-    journal = {
-        "version": 1,
-        "renames": [{"path": p, "sha256": hashes[p]} for p in changed],
-        "deletes": [{"path": p, "sha256": file_sha256(root / p)} for p in stale],
-        "index": index_text,
-    }
-    _write_atomic(root / JOURNAL_PATH, (json.dumps(journal, indent=2, sort_keys=True) + "\n").encode("utf-8"))
-    _apply_journal(root, journal)
+    _check_writable(root, [*changed, *stale], label)
+    transaction = Transaction(writes, {p: file_sha256(root / p) or "" for p in stale})
+    try:
+        journal = commit(root, transaction, faults)
+    except OSError as error:
+        _discard_quietly(root)
+        raise _write_failed(error, root, label, committed=False) from None
+    try:
+        apply(root, journal, faults)
+    except OSError as error:
+        raise _write_failed(error, root, label, committed=True) from None
     return report
+
+
+def _discard_quietly(root: Path) -> None:
+    """Drop a failed run's staging folder, ignoring errors (the next run retries)."""
+    with contextlib.suppress(OSError):
+        discard(root)

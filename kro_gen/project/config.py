@@ -11,6 +11,7 @@ folder; a bad value is a :class:`~kro_gen.errors.ConfigError` naming the key and
     wiring = ["argocd", "flux"]      # which GitOps wiring to emit ([] = none)
     crds = ["crds/cert-manager.yaml"]   # extra CRDs that templates may use
     kubernetes_version = "1.33"      # schemas to validate manifests against
+    lock_timeout = 300               # seconds to wait for another kro-gen run on the same tree
 
     [[tool.kro-gen.environments]]
     name = "production"              # DNS label, unique
@@ -98,6 +99,7 @@ class ProjectConfig(BaseModel):
     environments: tuple[Environment, ...] | None = None
     crds: tuple[str, ...] = ()
     kubernetes_version: str | None = None
+    lock_timeout: float = Field(300.0, ge=0)
 
     @field_validator("definitions", "output")
     @classmethod
@@ -234,6 +236,7 @@ def load_config(start: Path) -> ProjectConfig:
             f"[{TABLE}] must be a table", location=Location(file=shown, path=TABLE), rule="config-type"
         )
     config = _validate(table, pyproject.parent, shown)
+    _check_folders(config, shown)
     for index, crd in enumerate(config.crds):
         if not (config.root / crd).is_file():
             raise ConfigError(
@@ -243,6 +246,20 @@ def load_config(start: Path) -> ProjectConfig:
                 rule="config-crds",
             )
     return config
+
+
+def _check_folders(config: ProjectConfig, shown: str) -> None:
+    """Refuse an output or definitions folder that is (or lies below) a file, before any work is done."""
+    for key in ("output", "definitions"):
+        folder = PurePosixPath(getattr(config, key))
+        for part in [folder, *folder.parents][:-1]:
+            if (config.root / part).exists() and not (config.root / part).is_dir():
+                raise ConfigError(
+                    f"{key} {str(folder)!r} cannot be a folder: {part} is a file",
+                    location=Location(file=shown, path=f"{TABLE}.{key}"),
+                    hint=f"move {part} away, or set {key} to another folder",
+                    rule="config-value",
+                )
 
 
 def _toml_error(error: ValueError, shown: str) -> ConfigError:
@@ -308,6 +325,7 @@ _HINTS = {
     "namespace": _LABEL_HINT,
     "output": 'a folder below the folder of pyproject.toml, e.g. output = "gitops"',
     "definitions": 'a folder below the folder of pyproject.toml, e.g. definitions = "definitions"',
+    "lock_timeout": "a number of seconds, e.g. lock_timeout = 600 (0: fail at once when the tree is locked)",
 }
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kro_gen.errors import ValidationError
-from kro_gen.gitops import writer
+from kro_gen.errors import KroGenError, ValidationError
+from kro_gen.gitops import journal
 from kro_gen.gitops.drift import check_tree, render_diff, unlisted_files
 from kro_gen.gitops.index import INDEX_PATH, sha256_text
 from kro_gen.gitops.model import TreePlan
@@ -141,7 +141,7 @@ def test_interrupted_during_renames_is_completed_by_the_next_run(
     smaller = plan_tree(graphs(), [staging(), production()], SETTINGS)
     changed = TreePlan({**smaller.files, "README.md": smaller.files["README.md"] + "\nextra\n"})
     calls = {"n": 0}
-    real_move = writer._move
+    real_move = journal._move
 
     def crash_after_two_renames(source: Path, target: Path) -> None:
         if ".kro-gen/staging" in str(source):
@@ -150,12 +150,12 @@ def test_interrupted_during_renames_is_completed_by_the_next_run(
                 raise KeyboardInterrupt("power cut")
         real_move(source, target)
 
-    monkeypatch.setattr(writer, "_move", crash_after_two_renames)
+    monkeypatch.setattr(journal, "_move", crash_after_two_renames)
     with pytest.raises(KeyboardInterrupt):
         write_tree(changed, tmp_path)
     assert (tmp_path / JOURNAL_PATH).exists()
     assert check_tree(changed, tmp_path)[0].kind == "interrupted"
-    monkeypatch.setattr(writer, "_move", real_move)
+    monkeypatch.setattr(journal, "_move", real_move)
     report = write_tree(changed, tmp_path)
     assert report.written == () and report.deleted == ()  # the journal already did everything
     assert tree_files(tmp_path) == dict(changed.files)
@@ -163,33 +163,33 @@ def test_interrupted_during_renames_is_completed_by_the_next_run(
     assert not (tmp_path / JOURNAL_PATH).exists() and not (tmp_path / STAGING_DIR).exists()
 
 
-def test_interrupted_while_staging_is_rolled_back(
+def test_a_full_disk_while_staging_leaves_the_tree_as_it_was(
     plan: TreePlan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_tree(plan, tmp_path)
-    before = tree_files(tmp_path)
-    real_write = writer._write_bytes
-    calls = {"n": 0}
-
-    def crash_on_third_file(path: Path, data: bytes) -> None:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise OSError("disk full")
-        real_write(path, data)
-
-    monkeypatch.setattr(writer, "_write_bytes", crash_on_third_file)
+    before = snapshot(tmp_path)
+    monkeypatch.setenv("KRO_GEN_FAULT", "enospc:write:3")
     smaller = plan_tree(graphs(), [staging()], SETTINGS)
     edited = TreePlan({**smaller.files, "a.yaml": "a: 1\n", "b.yaml": "b: 1\n", "c.yaml": "c: 1\n"})
-    with pytest.raises(OSError, match="disk full"):
-        write_tree(edited, tmp_path)
-    assert tree_files(tmp_path) == before  # nothing outside .kro-gen/ changed
-    assert (tmp_path / STAGING_DIR).exists() and not (tmp_path / JOURNAL_PATH).exists()
-    assert recover(tmp_path) is True
-    assert not (tmp_path / STAGING_DIR).exists()
-    assert recover(tmp_path) is False
-    monkeypatch.setattr(writer, "_write_bytes", real_write)
+    with pytest.raises(KroGenError) as caught:
+        write_tree(edited, tmp_path, label="gitops")
+    assert caught.value.rule == "write-failed" and caught.value.exit_code == 2
+    assert "No space left on device" in str(caught.value) and "nothing was changed" in str(caught.value)
+    assert caught.value.location.file is not None and caught.value.location.file.startswith("gitops/")
+    assert snapshot(tmp_path) == before  # the staging folder is gone too
+    monkeypatch.delenv("KRO_GEN_FAULT")
     write_tree(edited, tmp_path)
     assert tree_files(tmp_path) == dict(edited.files)
+
+
+def test_a_staging_folder_left_by_a_killed_run_is_rolled_back(plan: TreePlan, tmp_path: Path) -> None:
+    write_tree(plan, tmp_path)
+    before = snapshot(tmp_path)
+    (tmp_path / STAGING_DIR / "README.md").parent.mkdir(parents=True)
+    (tmp_path / STAGING_DIR / "README.md").write_text("half\n")
+    assert recover(tmp_path) is True
+    assert snapshot(tmp_path) == before
+    assert recover(tmp_path) is False
 
 
 def test_check_tree_reports_every_kind_of_drift_with_diffs(plan: TreePlan, tmp_path: Path) -> None:
