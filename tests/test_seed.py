@@ -296,8 +296,10 @@ def test_development_manifests_field_by_field(development: dict[tuple[str, str],
         assert main["envFrom"] == [{"configMapRef": {"name": "app-config"}}]
         assert main["livenessProbe"] == {"httpGet": {"path": "/health", "port": 3000}}
         assert main["readinessProbe"] == {"httpGet": {"path": "/ready", "port": 3000}}
-        assert wave(deployment) > max(wave(config), wave(development[("ExternalSecret", "db-secrets")]))
         service = development[("Service", f"{name}-service")]
+        # resolved at generate time: applied together; the pods retry until the Secret exists
+        secret = development[("ExternalSecret", "db-secrets")]
+        assert wave(deployment) == wave(config) == wave(secret) == wave(service) == 0
         assert service["spec"]["selector"] == {"app": f"{name}-service"}
         assert service["spec"]["ports"] == [{"port": 3000, "targetPort": 3000}]
     gateway = development[("Deployment", "api-gateway")]

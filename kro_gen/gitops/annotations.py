@@ -9,7 +9,9 @@ be healthy, pruning runs in reverse):
   gets -1, the graphs it builds on get -2, -3, ... so chained RGDs are applied inner first: kro verifies
   referenced kinds when it accepts an RGD, so an outer RGD applied before the inner CRD exists flaps.
 * Namespace: -2 (before anything namespaced).
-* support objects and direct manifests: their dependency depth inside the graph (0, 1, 2...).
+* direct-mode manifests and support objects: by kind, ordering only what the API server needs first
+  (:func:`manifest_wave`). Every value is resolved at generate time, so no object waits for another's
+  health: -1 for CRDs and the inputs of pod admission, 0 for everything else.
 * instance: ``1 + depth`` (after every RGD; an instance of a chained graph after the instances it uses).
 """
 
@@ -28,6 +30,31 @@ FLUX_PRUNE = "kustomize.toolkit.fluxcd.io/prune"
 DISABLED = "disabled"
 
 NAMESPACE_WAVE = -2
+PREREQUISITE_WAVE = -1
+MANIFEST_WAVE = 0
+
+#: Kinds the API server needs before the objects that use them, by (API group, kind):
+#: a CRD before its custom resources (else "no matches for kind"); a LimitRange and a ResourceQuota
+#: before any pod is admitted (LimitRange defaults and quota checks apply only at pod creation, so pods
+#: created first never get them); a PriorityClass before pods naming it (admission rejects them).
+#: A ServiceAccount is not among them: admission rejects a Pod (not a Deployment) whose account is
+#: missing, and the ReplicaSet controller retries, so a Deployment applied with it converges.
+PREREQUISITE_KINDS = frozenset(
+    {
+        ("apiextensions.k8s.io", "CustomResourceDefinition"),
+        ("", "LimitRange"),
+        ("", "ResourceQuota"),
+        ("scheduling.k8s.io", "PriorityClass"),
+    }
+)
+
+
+def manifest_wave(body: Mapping[str, Any]) -> int:
+    """Sync wave of a direct-mode manifest or support object (see the module docstring)."""
+    pair = (api_group(str(body.get("apiVersion", ""))), str(body.get("kind", "")))
+    if pair == ("", "Namespace"):
+        return NAMESPACE_WAVE
+    return PREREQUISITE_WAVE if pair in PREREQUISITE_KINDS else MANIFEST_WAVE
 
 
 def rgd_wave(depth: int, max_depth: int) -> int:

@@ -74,7 +74,7 @@ def annotate(doc: Document, env: EnvironmentArtifact, graph: GraphArtifact | Non
     if doc.role == "instance":
         _check_instance(doc, env, graph, where)
         return ann.stamp(doc.body, ann.instance_annotations(ann.instance_wave(doc.wave)), where)
-    return ann.stamp(doc.body, ann.manifest_annotations(doc.wave, doc.body), where)
+    return ann.stamp(doc.body, ann.manifest_annotations(ann.manifest_wave(doc.body), doc.body), where)
 
 
 def plan_environment(

@@ -80,7 +80,8 @@ class Document:
         body: the object (instance CR or plain manifest), without GitOps annotations.
         graph: the graph that produced it.
         role: ``instance`` (a kro CR), ``manifest`` (direct mode) or ``support`` (Namespace, secret carriers).
-        wave: manifests and support objects: dependency depth inside the graph (0, 1, 2...);
+        wave: manifests and support objects: dependency depth inside the graph (0, 1, 2...; the tree
+            orders them by kind instead, see annotations.manifest_wave);
             instances: the graph's depth.
         source: the definition file that produced it.
     """

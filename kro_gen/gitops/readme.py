@@ -83,7 +83,7 @@ def _argocd(settings: TreeSettings, clusters: Sequence[topology.Cluster]) -> lis
         f"3. Apply the root Application once: `kubectl apply -n {settings.argocd_namespace} -f "
         f"{settings.repo_path(ROOT_FILE)}`. It syncs `{settings.repo_path('argocd/apps')}`: the AppProject "
         f"`{settings.argocd_project}` (wave -2) and one `kro-env-<environment>` Application per environment "
-        "(wave 1 kro, 0 direct).",
+        "(wave 1, the same for every environment: environments never wait for each other).",
         "",
     ]
     owners = [(c.name, owner.target.name) for c in clusters if (owner := rgds_owner(c)) is not None]

@@ -96,14 +96,34 @@ def test_wave_formulas() -> None:
     assert [ann.instance_wave(depth) for depth in (0, 1)] == [1, 2]
 
 
-def test_direct_manifests_get_dependency_waves_and_no_flux_opt_out(plan: TreePlan) -> None:
+def test_direct_manifests_wait_for_nothing_but_what_the_api_server_needs(plan: TreePlan) -> None:
     config = annotations_of(plan, "environments/development/configmap-app-config.yaml")
     deployment = annotations_of(plan, "environments/development/deployment-user-service.yaml")
+    # the Deployment references the ConfigMap, but every value is resolved already: one wave
     assert config == {ann.SYNC_WAVE: "0"}
-    assert deployment == {ann.SYNC_WAVE: "1"}
+    assert deployment == {ann.SYNC_WAVE: "0"}
     assert (
         load(plan, "environments/development/configmap-app-config.yaml")["data"]["nginx.conf"] == NGINX_CONF
     )
+
+
+@pytest.mark.parametrize(
+    ("api_version", "kind", "wave"),
+    [
+        ("v1", "Namespace", -2),
+        ("apiextensions.k8s.io/v1", "CustomResourceDefinition", -1),
+        ("v1", "LimitRange", -1),
+        ("v1", "ResourceQuota", -1),
+        ("scheduling.k8s.io/v1", "PriorityClass", -1),
+        ("v1", "ServiceAccount", 0),
+        ("v1", "Service", 0),
+        ("networking.k8s.io/v1", "Ingress", 0),
+        ("apps/v1", "Deployment", 0),
+        ("external-secrets.io/v1", "ExternalSecret", 0),
+    ],
+)
+def test_the_direct_mode_wave_rule(api_version: str, kind: str, wave: int) -> None:
+    assert ann.manifest_wave({"apiVersion": api_version, "kind": kind}) == wave
 
 
 def test_manifest_holding_a_dollar_brace_disables_flux_substitution() -> None:

@@ -141,7 +141,8 @@ def test_argocd_applications_sync_automatically_and_never_cascade(plan: TreePlan
         not in apps["kro-env-development"]["spec"]["syncPolicy"]["syncOptions"]
     )
     assert apps["kro-env-staging"]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "1"
-    assert apps["kro-env-development"]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "0"
+    # environments are independent: direct or kro, one wave, so none waits for another's health
+    assert apps["kro-env-development"]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "1"
     assert apps["kro-env-staging"]["spec"]["destination"] == {"name": "nonprod", "namespace": "shop-staging"}
 
 

@@ -5,7 +5,8 @@ Files::
     argocd/bootstrap/root.yaml                 the one Application applied by hand
     argocd/apps/kustomization.yaml             what the root Application syncs:
     argocd/apps/appproject-<project>.yaml        the AppProject (wave -2)
-    argocd/apps/application-kro-env-<e>.yaml     one per environment (wave 1 kro / 0 direct); the only
+    argocd/apps/application-kro-env-<e>.yaml     one per environment (wave 1, all alike: environments are
+                                                 independent, none waits for another's health); the only
                                                  kro environment of a cluster also syncs the RGDs
     argocd/apps/application-kro-rgds-<c>.yaml    the RGDs of a cluster shared by kro environments (wave -1)
     argocd/config/argocd-cm.health.patch.yaml  Lua health checks, applied with the Argo CD install
@@ -65,7 +66,7 @@ def _env_application(env: EnvironmentArtifact, settings: TreeSettings, *, with_r
         settings,
         sources=[("rgds", layout.RGD_DIR), env_source] if with_rgds else [env_source],
         destination={"name": env.target.cluster, "namespace": env.target.namespace},
-        wave=1 if kro else 0,
+        wave=apps.ENVIRONMENT_WAVE,
         sync_options=options,
         labels={"kro-gen/environment": env.target.name, "kro-gen/cluster": env.target.cluster},
     )
@@ -77,7 +78,7 @@ def _rgds_application(cluster: str, settings: TreeSettings) -> dict[str, Any]:
         settings,
         sources=[("rgds", layout.RGD_DIR)],
         destination={"name": cluster, "namespace": settings.kro_namespace},
-        wave=-1,
+        wave=apps.RGDS_WAVE,
         sync_options=["ServerSideApply=true", "PruneLast=true", "FailOnSharedResource=true"],
         labels={"kro-gen/cluster": cluster},
     )

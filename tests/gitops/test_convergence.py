@@ -1,0 +1,92 @@
+"""A fresh cluster converges from the tree: the order the generated files impose, read back from them,
+for the seed (three clusters) and for the sample (a cluster shared by a direct and a kro environment).
+
+* no wave between environment Applications: one environment stuck Progressing never holds back another;
+* in direct mode no Deployment waits behind a Service or an Ingress (or anything but what the API
+  server needs first);
+* every RGD and RGD Application comes before the instances that use it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml as pyyaml
+
+from kro_gen.gitops import annotations as ann
+from kro_gen.gitops.model import TreePlan
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def seed_plan() -> TreePlan:
+    from kro_gen.pipeline import generate
+    from kro_gen.project.config import load_config
+
+    result = generate(load_config(ROOT))
+    assert result.plan is not None
+    return result.plan
+
+
+def documents(plan: TreePlan, prefix: str) -> dict[str, dict[str, Any]]:
+    return {
+        path: pyyaml.safe_load(text)
+        for path, text in plan.files.items()
+        if path.startswith(prefix) and path.endswith(".yaml") and not path.endswith("kustomization.yaml")
+    }
+
+
+def wave(body: dict[str, Any]) -> int:
+    return int(body["metadata"].get("annotations", {}).get(ann.SYNC_WAVE, "0"))
+
+
+def check_environment_applications_share_one_wave(plan: TreePlan) -> None:
+    apps = [b for b in documents(plan, "argocd/apps/").values() if b["kind"] == "Application"]
+    env_waves = {wave(b) for b in apps if b["metadata"]["name"].startswith("kro-env-")}
+    assert len(env_waves) == 1, env_waves
+    rgd_waves = {wave(b) for b in apps if b["metadata"]["name"].startswith("kro-rgds-")}
+    assert all(w < min(env_waves) for w in rgd_waves)
+
+
+def check_no_deployment_waits_behind_a_service_or_ingress(plan: TreePlan, environment: str) -> None:
+    objects = list(documents(plan, f"environments/{environment}/").values())
+    deployments = [wave(b) for b in objects if b["kind"] in ("Deployment", "StatefulSet", "DaemonSet")]
+    networking = [wave(b) for b in objects if b["kind"] in ("Service", "Ingress")]
+    assert deployments
+    assert max(deployments) <= min(networking, default=max(deployments))
+    # nothing but the Namespace (and CRDs or pod-admission inputs) comes first
+    early = {b["kind"] for b in objects if wave(b) < max(deployments)}
+    assert early <= {"Namespace", "CustomResourceDefinition", "LimitRange", "ResourceQuota", "PriorityClass"}
+
+
+def test_the_seed_s_environments_are_independent(seed_plan: TreePlan) -> None:
+    check_environment_applications_share_one_wave(seed_plan)
+
+
+def test_the_seed_s_direct_environment_applies_deployments_with_their_services(seed_plan: TreePlan) -> None:
+    check_no_deployment_waits_behind_a_service_or_ingress(seed_plan, "development")
+    kinds = {b["kind"] for b in documents(seed_plan, "environments/development/").values()}
+    assert {"Deployment", "Service", "Ingress"} <= kinds
+    service = documents(seed_plan, "environments/development/")[
+        "environments/development/service-api-gateway.yaml"
+    ]
+    assert service["spec"]["type"] == "LoadBalancer"  # the one that may never get an address
+
+
+def test_a_shared_cluster_s_environments_are_independent_too(plan: TreePlan) -> None:
+    check_environment_applications_share_one_wave(plan)
+    check_no_deployment_waits_behind_a_service_or_ingress(plan, "development")
+
+
+def test_rgds_come_before_the_instances_inside_an_environment_application(seed_plan: TreePlan) -> None:
+    rgds = [wave(b) for b in documents(seed_plan, "platform/rgds/").values()]
+    for environment in ("staging", "production"):
+        instances = [
+            wave(b)
+            for b in documents(seed_plan, f"environments/{environment}/").values()
+            if b["kind"] == "MicroservicesApp"
+        ]
+        assert instances and max(rgds) < min(instances)
