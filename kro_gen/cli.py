@@ -253,6 +253,15 @@ def diff(state: _State, base: str) -> None:
         sys.exit(1)
 
 
+_CRD_FILES = click.option(
+    "--crd",
+    "crds",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CRD file defining kinds the RGD's resources use (repeatable).",
+)
+
+
 @cli.command()
 @click.argument("graph")
 @click.option("--env", "environment", metavar="ENV", help="Environment whose instance to render.")
@@ -263,23 +272,68 @@ def diff(state: _State, base: str) -> None:
     help="rgd: the RGD; kro: the instance CR; direct: plain manifests. "
     "Default: rgd without --env, else the environment's mode.",
 )
+@click.option(
+    "--instance",
+    "instance",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Instance file: print the objects kro would create for it (GRAPH is then an RGD file or graph).",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="With --instance: a value only the cluster knows, for the preview "
+    "(e.g. deployment.status.readyReplicas=2; repeatable).",
+)
+@_CRD_FILES
 @click.pass_obj
 def render(
-    state: _State, graph: str, environment: str | None, mode: Literal["rgd", "kro", "direct"] | None
+    state: _State,
+    graph: str,
+    environment: str | None,
+    mode: Literal["rgd", "kro", "direct"] | None,
+    instance: Path | None,
+    sets: tuple[str, ...],
+    crds: tuple[Path, ...],
 ) -> None:
-    """Print GRAPH's RGD, or its instance in one environment, as YAML (without GitOps annotations)."""
-    from kro_gen.emit.yamlio import dump_all
-    from kro_gen.pipeline.render import render_objects
+    """Print GRAPH's RGD, or its instance in one environment, as YAML (without GitOps annotations).
 
-    result = state.generate(only_graphs=[graph])
-    objects, findings = render_objects(result, graph, environment=environment, mode=mode)
+    With --instance I.yaml, GRAPH may be any RGD file: prints the objects kro would create for that
+    instance (defaults applied, includeWhen, forEach, CEL evaluated, names, namespaces, kro's labels).
+    """
+    from kro_gen.pipeline.render import format_objects, render_objects
+
+    if instance is not None:
+        if environment is not None or mode is not None:
+            raise click.UsageError("--instance renders one instance file; drop --env and --mode")
+        objects, findings = _render_instance(state, graph, instance, sets, crds)
+    else:
+        if sets or crds:
+            raise click.UsageError("--set and --crd apply with --instance only")
+        result = state.generate(only_graphs=[graph])
+        objects, findings = render_objects(result, graph, environment=environment, mode=mode)
     for finding in findings:
         click.echo(_finding_line(finding), err=True)
-    click.echo(dump_all(objects), nl=False)
+    click.echo(format_objects(objects), nl=False)
+
+
+def _render_instance(
+    state: _State, rgd: str, instance: Path, sets: Sequence[str], crds: Sequence[Path]
+) -> tuple[list[dict[str, Any]], list[Finding]]:
+    from kro_gen.emit.supplied import parse_set
+    from kro_gen.pipeline.rgd_source import read_instance, read_rgd
+    from kro_gen.pipeline.toolbox import graph_lookup, project_config, render_instance, toolbox_registry
+
+    supplied = [parse_set(text) for text in sets]
+    config = project_config(state.project)
+    source = read_rgd(rgd, graph_lookup(config))
+    registry = toolbox_registry(config, crds, [source.body])
+    return render_instance(source, read_instance(str(instance)), registry, supplied)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option(
@@ -289,19 +343,60 @@ def render(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="CRD file defining kinds the objects use (repeatable).",
 )
+@click.option(
+    "--instance",
+    "instances",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Instance file to check against the CRD the one RGD in PATHS generates (repeatable).",
+)
 @click.pass_obj
 def validate(
-    state: _State, paths: tuple[Path, ...], fmt: Literal["text", "json"], strict: bool, crds: tuple[Path, ...]
+    state: _State,
+    paths: tuple[Path, ...],
+    fmt: Literal["text", "json"],
+    strict: bool,
+    crds: tuple[Path, ...],
+    instances: tuple[Path, ...],
 ) -> None:
     """Check the project's graphs (no PATHS), or RGD, instance and manifest YAML files (PATHS).
+
+    With --instance, PATHS is one RGD (a file or a graph name) and each instance is checked as the
+    API server would admit it: unknown fields, required, types, enums, bounds, lengths, patterns,
+    item counts, validation rules, each error as the API server words it.
 
     Prints every finding; exit 1 when there is an error (or, with --strict, a warning).
     """
     from kro_gen.check import report
 
-    findings = _validate_files(state, paths, crds) if paths else _validate_project(state, crds)
+    if instances:
+        findings = _validate_instances(state, paths, crds, instances)
+    else:
+        findings = _validate_files(state, paths, crds) if paths else _validate_project(state, crds)
     click.echo(report.format_findings(findings, fmt))
     sys.exit(report.exit_code(findings, strict))
+
+
+def _validate_instances(
+    state: _State, paths: Sequence[Path], crds: Sequence[Path], instances: Sequence[Path]
+) -> list[Finding]:
+    from kro_gen.pipeline.rgd_source import read_instance, read_rgd
+    from kro_gen.pipeline.toolbox import (
+        graph_lookup,
+        project_config,
+        toolbox_registry,
+        validate_instance_document,
+    )
+
+    if len(paths) != 1:
+        raise click.UsageError("--instance needs exactly one RGD (a file or a graph name) in PATHS")
+    config = project_config(state.project)
+    rgd = read_rgd(str(paths[0]), graph_lookup(config))
+    registry = toolbox_registry(config, crds, [rgd.body])
+    findings: list[Finding] = []
+    for instance in instances:
+        findings += validate_instance_document(rgd, read_instance(str(instance)), registry)[1]
+    return findings
 
 
 def _validate_project(state: _State, crds: Sequence[Path]) -> list[Finding]:
@@ -323,15 +418,6 @@ def _validate_files(state: _State, paths: Sequence[Path], crds: Sequence[Path]) 
         config = state.config()
         version, crd_files = config.kubernetes_version, [*config.crd_paths, *crds]
     return check_files(paths, registry=make_registry(version, crd_files, []))
-
-
-_CRD_FILES = click.option(
-    "--crd",
-    "crds",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="CRD file defining kinds the RGD's resources use (repeatable).",
-)
 
 
 @cli.command("crd")

@@ -21,7 +21,7 @@ the environment, graph, resource, field and expression, never an empty value.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from kro_gen.emit.direct_defaults import apply_defaults
 from kro_gen.emit.direct_eval import Context, Evaluation, Known, RefKind
 from kro_gen.emit.direct_graph import ParsedResource, parse_resources, resource_dependencies
 from kro_gen.emit.direct_refs import DYNAMIC, PathAlias, Usage, path_of
+from kro_gen.emit.supplied import Supplied, overlay
 from kro_gen.errors import DefinitionError, ValidationError
 from kro_gen.graph.dag import depths, topological_order
 
@@ -62,6 +63,8 @@ def render_direct(
     *,
     environment: str | None = None,
     is_namespaced: IsNamespaced | None = None,
+    supplied: Sequence[Supplied] = (),
+    preview: bool = False,
 ) -> list[DirectManifest]:
     """The manifests ``rgd`` produces for ``instance``, in dependency order (ties: document order).
 
@@ -70,6 +73,11 @@ def render_direct(
         instance: the instance CR: ``{apiVersion, kind, metadata: {name, namespace}, spec}``.
         environment: named in errors.
         is_namespaced: scope of a kind; defaults to the bundled Kubernetes schemas.
+        supplied: values only the cluster knows, given for a preview (``render --set``): they are
+            laid over the resource (or ``schema``) they name once it is resolved, and reading them
+            is allowed.
+        preview: errors for reads of what only the cluster knows suggest ``--set`` (``render
+            --instance``) instead of kro mode (an environment of the GitOps tree).
 
     Raises:
         DefinitionError: a missing required spec value, a read of something only the cluster knows,
@@ -84,7 +92,9 @@ def render_direct(
     spec = rgd.get("spec") or {}
     schema_block = spec.get("schema") or {}
     graph = str((rgd.get("metadata") or {}).get("name") or schema_block.get("kind") or "<unnamed>")
-    context = Context(graph, environment, {})
+    context = Context(graph, environment, {}, set_hint=preview)
+    for given in supplied:
+        context.supplied.setdefault(given.root, []).append(given.steps)
     namespace = _instance_identity(schema_block, instance, context)
     values = apply_defaults(
         schema_block.get("spec") or {},
@@ -92,8 +102,9 @@ def render_direct(
         (instance.get("spec") or {}),
         context.location(None, "spec"),
     )
-    context.schema.update(_schema_object(instance, namespace, values))
+    context.schema.update(_overlaid("schema", _schema_object(instance, namespace, values), supplied))
     resources = parse_resources(spec.get("resources") or [], context)
+    _check_supplied(supplied, resources, context)
     dependencies = resource_dependencies(resources, context)
     depth_of = depths(dependencies)
     manifests: list[DirectManifest] = []
@@ -104,14 +115,16 @@ def render_direct(
             excluded.add(rid)
             continue
         if resource.external is not None:
-            context.known[rid] = _external(resource, context, namespace, is_namespaced)
+            known = _external(resource, context, namespace, is_namespaced)
+            context.known[rid] = Known(known.kind, _overlaid(rid, known.value, supplied))
             continue
         bodies = _expand(resource, context)
         for body in bodies:
             _place(body, rid, context, namespace, is_namespaced)
         single = not resource.for_each
-        context.known[rid] = (
-            Known(RefKind.MANAGED, bodies[0]) if single else Known(RefKind.COLLECTION, bodies)
+        context.known[rid] = Known(
+            RefKind.MANAGED if single else RefKind.COLLECTION,
+            _overlaid(rid, bodies[0] if single else bodies, supplied),
         )
         manifests.extend(
             DirectManifest(rid, body, depth_of[rid], None if single else index)
@@ -119,6 +132,28 @@ def render_direct(
         )
     _check_unique(manifests, context)
     return manifests
+
+
+def _overlaid(root: str, value: Any, supplied: Sequence[Supplied]) -> Any:
+    """``value`` with the supplied values for ``root`` laid over it (a copy when there are any)."""
+    for given in supplied:
+        if given.root == root:
+            value = overlay(value, given.steps, given.value, given.text)
+    return value
+
+
+def _check_supplied(
+    supplied: Sequence[Supplied], resources: Mapping[str, ParsedResource], context: Context
+) -> None:
+    for given in supplied:
+        if given.root != "schema" and given.root not in resources:
+            known = ", ".join(["schema", *resources])
+            raise DefinitionError(
+                f"--set {given.text!r} names {given.root!r}, which is neither schema nor a resource id",
+                location=context.location(None, None),
+                hint=f"start the path with one of: {known}",
+                rule="set-value",
+            )
 
 
 # -- the instance ---------------------------------------------------------------------------------

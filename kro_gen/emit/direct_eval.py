@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from kro_gen.emit.direct_refs import (
     Access,
+    Dynamic,
     PathAlias,
     Usage,
     accesses,
@@ -96,12 +97,30 @@ class Known:
 
 @dataclass
 class Context:
-    """What one ``render_direct`` call knows: the instance (``schema``) and the resolved resources."""
+    """What one ``render_direct`` call knows: the instance (``schema``) and the resolved resources.
+
+    ``supplied`` are the paths (by root) whose values were given for a preview (``render --set``):
+    reading them is allowed although only the cluster would know them; ``set_hint`` makes the
+    errors for what only the cluster knows suggest ``--set PATH=VALUE``.
+    """
 
     graph: str
     environment: str | None
     schema: dict[str, Any]
     known: dict[str, Known] = field(default_factory=dict)
+    supplied: dict[str, list[tuple[str | int, ...]]] = field(default_factory=dict)
+    set_hint: bool = False
+
+    def covers(self, access: Access) -> bool:
+        """Whether a supplied path holds what ``access`` reads (a prefix of it; ``[*]`` steps match
+        any index)."""
+        for steps in self.supplied.get(access.root, ()):
+            if len(steps) <= len(access.steps) and all(
+                isinstance(read, Dynamic) or read == given
+                for given, read in zip(steps, access.steps[: len(steps)], strict=True)
+            ):
+                return True
+        return False
 
     def location(self, resource: str | None, path: str | None) -> Location:
         """A location in this graph and environment."""
@@ -127,7 +146,7 @@ class Evaluation:
         self.aliases = dict(aliases or {})
         self.activation: dict[str, Any] = {"schema": context.schema}
         for rid, known in context.known.items():
-            if known.kind is not RefKind.SELECTOR:
+            if known.kind is not RefKind.SELECTOR or known.value is not None:
                 self.activation[rid] = known.value
         self.activation.update(bindings or {})
 
@@ -220,6 +239,12 @@ class Evaluation:
             return
         known = self.context.known[access.root]
         shown = format_path(access.root, access.steps)
+        if self.context.covers(access):
+            missing = missing_step(known.value, access.required_steps())
+            if missing is not None:
+                absent = format_path(access.root, access.steps[: missing + 1])
+                self._live(found, access, f"{absent} is not in the values given with --set")
+            return
         if known.kind is RefKind.SELECTOR:
             self._live(
                 found, access, f"{shown} reads externalRef {access.root!r}, a selector over live objects"
@@ -258,6 +283,8 @@ class Evaluation:
 
     def _check_schema(self, found: Field, access: Access) -> None:
         steps = access.steps
+        if self.context.covers(access):
+            return
         if not steps and access.usage in (Usage.VALUE, Usage.PRESENCE):
             self._live(found, access, "the whole instance object is only known in the cluster")
         if steps[:1] == ("metadata",) and len(steps) > 1 and steps[1] not in SCHEMA_METADATA:
@@ -282,10 +309,16 @@ class Evaluation:
     def _live(self, found: Field, access: Access, reason: str) -> NoReturn:
         part = "${" + _cel(access.node) + "}"
         inside = "" if part == found.text else f" (in {part})"
+        hint = LIVE_HINT
+        if self.context.set_hint:
+            example = format_path(
+                access.root, tuple(0 if isinstance(s, Dynamic) else s for s in access.steps)
+            )
+            hint = f"supply the value for a preview: --set {example}=VALUE (kro reads it from the cluster)"
         raise DefinitionError(
             f"direct mode cannot evaluate {found.text!r}: {reason}{inside}",
             location=self._where(found),
-            hint=LIVE_HINT,
+            hint=hint,
             rule="direct-live-reference",
         )
 

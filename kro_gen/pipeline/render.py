@@ -49,6 +49,17 @@ def render_objects(
     return [document.body for document in documents], log.findings
 
 
+def format_objects(objects: list[dict[str, Any]]) -> str:
+    """What ``kro-gen render`` prints: the objects as one multi-document YAML stream.
+
+    Every render path goes through here, so output-wide policies (such as masking secret values)
+    apply to all of them in one place.
+    """
+    from kro_gen.emit.yamlio import dump_all
+
+    return dump_all(objects)
+
+
 def _only_environment(graph: str, environments: list[str]) -> str:
     if len(environments) == 1:
         return environments[0]
