@@ -8,7 +8,14 @@ from typing import Any
 from kro_gen.emit.mermaid import graph_mermaid
 from kro_gen.gitops import annotations as ann
 from kro_gen.gitops import layout, topology
-from kro_gen.gitops.argocd import HEALTH_PATCH_FILE, ROOT_FILE, apps, needs_rgds_application, rgds_owner
+from kro_gen.gitops.argocd import (
+    HEALTH_COMPONENT_DIR,
+    HEALTH_VALUES_FILE,
+    ROOT_FILE,
+    apps,
+    needs_rgds_application,
+    rgds_owner,
+)
 from kro_gen.gitops.flux import CLUSTERS_DIR, git_url
 from kro_gen.gitops.model import STATE_DIR, EnvironmentArtifact, GraphArtifact, TreeSettings
 
@@ -77,9 +84,13 @@ def _argocd(settings: TreeSettings, clusters: Sequence[topology.Cluster]) -> lis
         "",
         "1. Install kro on every cluster that runs a kro environment, and register each cluster in Argo CD "
         "under the name in the table above.",
-        f"2. Add the health checks to `argocd-cm` (with the Argo CD installation): `kubectl -n "
-        f"{settings.argocd_namespace} patch configmap argocd-cm --type merge --patch-file "
-        f"{settings.repo_path(HEALTH_PATCH_FILE)}`.",
+        "2. Add the health checks to `argocd-cm` with the Argo CD installation, declaratively: where "
+        "Argo CD is installed with kustomize, add the Component to its kustomization.yaml "
+        f"(`components: [{settings.repo_path(HEALTH_COMPONENT_DIR)}]`, as a relative path or a remote URL); "
+        "where it is installed with the argo-cd Helm chart, pass "
+        f"`-f {settings.repo_path(HEALTH_VALUES_FILE)}` (it sets `configs.cm`). Argo CD 3.6 and later "
+        "ship checks for group `kro.run` (RGDs and instances in that group), but not for instances of "
+        "your own API group, so keep these: they name every generated kind.",
         f"3. Apply the root Application once: `kubectl apply -n {settings.argocd_namespace} -f "
         f"{settings.repo_path(ROOT_FILE)}`. It syncs `{settings.repo_path('argocd/apps')}`: the AppProject "
         f"`{settings.argocd_project}` (wave -2) and one `kro-env-<environment>` Application per environment "

@@ -78,7 +78,7 @@ def test_application_health() -> None:
 
 def test_the_emitted_patch_runs(plan: TreePlan) -> None:
     """The scripts as they come out of the YAML (not just the package files) work."""
-    data = pyyaml.safe_load(plan.files["argocd/config/argocd-cm.health.patch.yaml"])["data"]
+    data = pyyaml.safe_load(plan.files["argocd/config/health/argocd-cm.yaml"])["data"]
     healthy = case("instance", "active")["object"]
     assert run(data[health_key("example.com", "MicroservicesApp")], healthy)["status"] == "Healthy"
     assert run(data[RGD_KEY], case("rgd", "active")["object"])["status"] == "Healthy"

@@ -52,7 +52,7 @@ def test_layout_follows_the_recommended_tree(plan: TreePlan) -> None:
         "environments/development/deployment-user-service.yaml",
         "environments/development/externalsecret-db-secrets.yaml",
         "argocd/bootstrap/root.yaml",
-        "argocd/config/argocd-cm.health.patch.yaml",
+        "argocd/config/health/argocd-cm.yaml",
         "flux/clusters/nonprod/kro-rgds.yaml",
         "flux/clusters/prod/kro-env-production.yaml",
     } <= paths
@@ -170,6 +170,7 @@ def test_inputs_are_not_mutated() -> None:
 def test_every_kustomization_folder_builds(plan: TreePlan, tmp_path: Path) -> None:
     write_tree(plan, tmp_path)
     folders = sorted(p.parent for p in tmp_path.rglob("kustomization.yaml"))
+    folders = [f for f in folders if f.name != "health"]  # the Component builds inside an installation
     assert len(folders) == 5  # platform/rgds, 3 environments, argocd/apps
     built = {str(folder.relative_to(tmp_path)): kustomize(folder) for folder in folders}
     for objects in built.values():
@@ -196,8 +197,31 @@ def test_no_kustomization_sets_a_namespace(plan: TreePlan) -> None:
     for path in plan.files:
         if path.endswith("kustomization.yaml"):
             body = load(plan, path)
+            if body["kind"] == "Component":  # the argocd-cm health checks: patches only
+                assert set(body) == {"apiVersion", "kind", "patches"}, path
+                continue
             assert set(body) == {"apiVersion", "kind", "resources"}, path
             assert body["resources"] == sorted(body["resources"])
+
+
+@kubectl
+def test_the_health_component_merges_into_an_existing_argocd_cm(plan: TreePlan, tmp_path: Path) -> None:
+    """Built the way an Argo CD installation uses it: its own argocd-cm plus the Component."""
+    write_tree(plan, tmp_path / "gitops")
+    install = tmp_path / "argocd-install"
+    install.mkdir()
+    (install / "argocd-cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-cm, namespace: argocd}\n"
+        "data: {url: https://argocd.example.com}\n"
+    )
+    (install / "kustomization.yaml").write_text(
+        "resources: [argocd-cm.yaml]\ncomponents: [../gitops/argocd/config/health]\n"
+    )
+    (built,) = kustomize(install)
+    patch = load(plan, "argocd/config/health/argocd-cm.yaml")
+    assert built["data"] == {"url": "https://argocd.example.com", **patch["data"]}
+    values = load(plan, "argocd/config/helm-values.health.yaml")
+    assert values == {"configs": {"cm": patch["data"]}}
 
 
 def with_documents(env: EnvironmentArtifact, *docs: Document) -> EnvironmentArtifact:

@@ -280,7 +280,7 @@ def test_app_project_allows_exactly_what_the_tree_applies(plan: TreePlan) -> Non
 
 
 def test_health_patch_has_one_key_per_instance_kind(plan: TreePlan) -> None:
-    patch = pyyaml.safe_load(plan.files["argocd/config/argocd-cm.health.patch.yaml"])
+    patch = pyyaml.safe_load(plan.files["argocd/config/health/argocd-cm.yaml"])
     assert patch["metadata"] == {"name": "argocd-cm", "namespace": "argocd"}
     assert set(patch["data"]) == {
         RGD_KEY,

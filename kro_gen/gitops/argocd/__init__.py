@@ -9,7 +9,9 @@ Files::
                                                  independent, none waits for another's health); the only
                                                  kro environment of a cluster also syncs the RGDs
     argocd/apps/application-kro-rgds-<c>.yaml    the RGDs of a cluster shared by kro environments (wave -1)
-    argocd/config/argocd-cm.health.patch.yaml  Lua health checks, applied with the Argo CD install
+    argocd/config/health/                      the Lua health checks as a kustomize Component for
+                                               argocd-cm (kustomization.yaml + argocd-cm.yaml)
+    argocd/config/helm-values.health.yaml      the same checks as argo-cd Helm chart values (configs.cm)
 """
 
 from __future__ import annotations
@@ -22,16 +24,20 @@ from kro_gen.emit.yamlio import dump_yaml
 from kro_gen.gitops import layout, topology
 from kro_gen.gitops.annotations import sorted_group_kinds
 from kro_gen.gitops.argocd import apps
-from kro_gen.gitops.argocd.health import health_patch
+from kro_gen.gitops.argocd.health import health_component, health_patch, health_values
 from kro_gen.gitops.model import EnvironmentArtifact, GraphArtifact, TreeSettings
 
 APPS_DIR = "argocd/apps"
 ROOT_FILE = "argocd/bootstrap/root.yaml"
-HEALTH_PATCH_FILE = "argocd/config/argocd-cm.health.patch.yaml"
+HEALTH_COMPONENT_DIR = "argocd/config/health"
+HEALTH_PATCH_FILE = f"{HEALTH_COMPONENT_DIR}/argocd-cm.yaml"
+HEALTH_VALUES_FILE = "argocd/config/helm-values.health.yaml"
 
 __all__ = [
     "APPS_DIR",
+    "HEALTH_COMPONENT_DIR",
     "HEALTH_PATCH_FILE",
+    "HEALTH_VALUES_FILE",
     "ROOT_FILE",
     "needs_rgds_application",
     "plan_argocd",
@@ -140,12 +146,18 @@ def plan_argocd(
         if env.target.mode == "kro"
         for graph in topology.instance_graphs(env, by_name)
     }
-    patch_header = (
-        f"{head}\nApply with the Argo CD installation (phase 0), e.g.\n"
-        f"  kubectl -n {settings.argocd_namespace} patch configmap argocd-cm --type merge "
-        f"--patch-file {settings.repo_path(HEALTH_PATCH_FILE)}"
-    )
+    patch = health_patch(kinds, namespace=settings.argocd_namespace)
+    component = settings.repo_path(HEALTH_COMPONENT_DIR)
     files[HEALTH_PATCH_FILE] = dump_yaml(
-        health_patch(kinds, namespace=settings.argocd_namespace), header=patch_header
+        patch, header=f"{head}\nMerged into argocd-cm by the Component in this folder ({component})."
+    )
+    files[f"{HEALTH_COMPONENT_DIR}/{layout.KUSTOMIZATION}"] = dump_yaml(
+        health_component(posixpath.basename(HEALTH_PATCH_FILE)),
+        header=f"{head}\nAdd to the kustomization that installs Argo CD: components: [<{component}>]",
+    )
+    files[HEALTH_VALUES_FILE] = dump_yaml(
+        health_values(patch),
+        header=f"{head}\nFor an Argo CD installed with the argo-cd Helm chart: helm upgrade ... -f "
+        f"{settings.repo_path(HEALTH_VALUES_FILE)}",
     )
     return files

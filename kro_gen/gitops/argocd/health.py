@@ -5,9 +5,11 @@ No released Argo CD understands kro (the built-in ``kro.run`` checks arrive in 3
 ``resource.customizations.health.<group>_<Kind>``, plus ``kro.run_ResourceGraphDefinition`` and
 ``argoproj.io_Application`` (app-of-apps waves only wait for an Application that has health).
 
-The patch is a ConfigMap fragment, never a whole ``argocd-cm`` (the Argo CD installation owns that); it is
-applied in phase 0 by whoever installs Argo CD (``kubectl patch --type merge --patch-file``). The Lua lives
-in ``lua/*.lua`` beside this module and is tested with a Lua 5.1 interpreter (lupa).
+The checks live in the tree, declaratively, in the two forms an Argo CD installation takes them: a kustomize
+Component that merges the keys into ``argocd-cm`` (for Argo CD installed with kustomize) and a values file
+for the argo-cd Helm chart (``configs.cm``; a one-off ``kubectl patch`` would be overwritten by the next
+``helm upgrade``). Either way only these keys are added: the ConfigMap stays the installation's. The Lua
+lives in ``lua/*.lua`` beside this module and is tested with a Lua 5.1 interpreter (lupa).
 """
 
 from __future__ import annotations
@@ -44,3 +46,17 @@ def health_patch(instance_kinds: Iterable[tuple[str, str]], *, namespace: str) -
         "metadata": {"name": "argocd-cm", "namespace": namespace},
         "data": dict(sorted(data.items())),
     }
+
+
+def health_component(patch_file: str) -> dict[str, Any]:
+    """A kustomize Component that merges ``patch_file`` (the argocd-cm fragment) into argocd-cm."""
+    return {
+        "apiVersion": "kustomize.config.k8s.io/v1alpha1",
+        "kind": "Component",
+        "patches": [{"path": patch_file, "target": {"kind": "ConfigMap", "name": "argocd-cm"}}],
+    }
+
+
+def health_values(patch: dict[str, Any]) -> dict[str, Any]:
+    """argo-cd Helm chart values carrying the same health checks (``configs.cm``)."""
+    return {"configs": {"cm": dict(patch["data"])}}
