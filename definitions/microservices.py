@@ -14,15 +14,20 @@ Differences from the TypeScript seed, on purpose:
 - Status reads ``readyReplicas`` with a fallback of 0 (Kubernetes omits the field when no replica is
   ready, which would leave kro's status pending), and the service URLs are built from the Services'
   names (kro rejects literal status fields).
+- Typed throughout (``mypy --strict`` and pyright pass): ``Schema[MicroservicesSpec]`` gives the
+  builders a typed spec, the resources builder returns a ``Resources`` NamedTuple (ids are its field
+  names; a backend's ``deployment`` under ``user`` is ``userDeployment``), and the status builder
+  receives that same object, so ``r.user.deployment.status.readyReplicas`` is checked.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 
-from kro_gen import ResourceGraph, cel, k8s
+from kro_gen import Resource, ResourceGraph, Schema, cel, k8s
+from kro_gen.k8s import kinds
 
 # ---------------------------------------------------------------------------------------------------
 # The API: spec and status
@@ -36,7 +41,7 @@ class Database(BaseModel):
 
 class ServiceSpec(BaseModel):
     image: str = Field(description="Container image")
-    replicas: int = Field(1, ge=0, le=50, description="Number of pods")
+    replicas: int = Field(default=1, ge=0, le=50, description="Number of pods")
     database: Database
 
 
@@ -48,12 +53,14 @@ class Services(BaseModel):
 
 class Gateway(BaseModel):
     domain: str = Field(description="Public host name of the Ingress")
-    replicas: int = Field(1, ge=1, le=20)
+    replicas: int = Field(default=1, ge=1, le=20)
 
 
 class Secrets(BaseModel):
-    store: str = Field("platform-secrets", description="ClusterSecretStore that holds the DB passwords")
-    prefix: str = Field("microservices", description="Key prefix of the passwords in the store")
+    store: str = Field(
+        default="platform-secrets", description="ClusterSecretStore that holds the DB passwords"
+    )
+    prefix: str = Field(default="microservices", description="Key prefix of the passwords in the store")
 
 
 class MicroservicesSpec(BaseModel):
@@ -88,6 +95,12 @@ app = ResourceGraph(
     spec=MicroservicesSpec,
     status=MicroservicesStatus,
 )
+
+
+def backends(services: Services) -> dict[str, ServiceSpec]:
+    """The three backend services by name (the spec reads them as fields)."""
+    return {"user": services.user, "product": services.product, "order": services.order}
+
 
 BACKENDS = ("user", "product", "order")
 
@@ -144,8 +157,29 @@ http {
 # ---------------------------------------------------------------------------------------------------
 
 
+class Backend(NamedTuple):
+    """One backend: ids ``<name>Deployment`` and ``<name>Service`` (field names join in camelCase)."""
+
+    deployment: kinds.Deployment
+    service: kinds.Service
+
+
+class Resources(NamedTuple):
+    """The graph's resources; each field name is a kro resource id (in this order)."""
+
+    appConfig: kinds.ConfigMap
+    dbSecrets: Resource  # an ExternalSecret (a CRD: untyped)
+    user: Backend
+    product: Backend
+    order: Backend
+    gatewayDeployment: kinds.Deployment
+    gatewayService: kinds.Service
+    gatewayConfig: kinds.ConfigMap
+    ingress: kinds.Ingress
+
+
 @app.resources
-def resources(schema):  # type: ignore[no-untyped-def]
+def resources(schema: Schema[MicroservicesSpec]) -> Resources:
     spec = schema.spec
     app_config = k8s.ConfigMap(
         "app-config",
@@ -166,12 +200,10 @@ def resources(schema):  # type: ignore[no-untyped-def]
             f"{name.upper()}_DB_PASSWORD": f"{spec.secrets.prefix}/{name}-db-password" for name in BACKENDS
         },
     )
-    result = {"appConfig": app_config, "dbSecrets": db_secrets}
 
-    for name in BACKENDS:
-        service_spec = spec.services[name]
+    def backend(name: str, service_spec: ServiceSpec) -> Backend:
         service_name = f"{name}-service"
-        result[f"{name}Deployment"] = k8s.Deployment(
+        deployment = k8s.Deployment(
             service_name,
             image=service_spec.image,
             replicas=service_spec.replicas,
@@ -187,11 +219,14 @@ def resources(schema):  # type: ignore[no-untyped-def]
             liveness_probe=k8s.http_get("/health", 3000),
             readiness_probe=k8s.http_get("/ready", 3000),
         )
-        result[f"{name}Service"] = k8s.Service(
+        service = k8s.Service(
             service_name,
             selector={"app": service_name},
             ports=[{"port": 3000, "targetPort": 3000}],
         )
+        return Backend(deployment, service)
+
+    built = {name: backend(name, service_spec) for name, service_spec in backends(spec.services).items()}
 
     gateway_config = k8s.ConfigMap("gateway-config", data={"nginx.conf": NGINX_CONF})
     gateway = k8s.Deployment(
@@ -213,13 +248,17 @@ def resources(schema):  # type: ignore[no-untyped-def]
         service=gateway_service,
         port=80,
     )
-    result.update(
+    return Resources(
+        appConfig=app_config,
+        dbSecrets=db_secrets,
+        user=built["user"],
+        product=built["product"],
+        order=built["order"],
         gatewayDeployment=gateway,
         gatewayService=gateway_service,
         gatewayConfig=gateway_config,
         ingress=ingress,
     )
-    return result
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -228,23 +267,25 @@ def resources(schema):  # type: ignore[no-untyped-def]
 
 
 @app.status
-def status(schema, r):  # type: ignore[no-untyped-def]
-    def ready_replicas(name: str):  # type: ignore[no-untyped-def]
-        return cel.default(r[f"{name}Deployment"].status.readyReplicas, 0)
+def status(schema: Schema[MicroservicesSpec], r: Resources) -> dict[str, object]:
+    backend = {"user": r.user, "product": r.product, "order": r.order}
 
-    def ready(name: str):  # type: ignore[no-untyped-def]
-        return ready_replicas(name) == r[f"{name}Deployment"].spec.replicas
+    def ready_replicas(b: Backend) -> int:
+        return cel.default(b.deployment.status.readyReplicas, 0)
+
+    def ready(b: Backend) -> bool:
+        return ready_replicas(b) == b.deployment.spec.replicas
 
     return {
         "gatewayUrl": f"https://{schema.spec.gateway.domain}",
         "services": {
-            name: {"url": f"http://{r[f'{name}Service'].metadata.name}:3000", "ready": ready(name)}
-            for name in BACKENDS
+            name: {"url": f"http://{b.service.metadata.name}:3000", "ready": ready(b)}
+            for name, b in backend.items()
         },
         "health": cel.cond(
-            cel.and_(*(ready(name) for name in BACKENDS)),
+            cel.and_(*(ready(b) for b in backend.values())),
             "healthy",
-            cel.cond((ready_replicas("user") > 0) | (ready_replicas("product") > 0), "degraded", "unhealthy"),
+            cel.cond((ready_replicas(r.user) > 0) | (ready_replicas(r.product) > 0), "degraded", "unhealthy"),
         ),
     }
 
@@ -254,61 +295,61 @@ def status(schema, r):  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------------------------------------------
 
 
-def _services(tag: str, replicas: dict[str, int], db_suffix: str, db_names: dict[str, str]) -> dict:  # type: ignore[type-arg]
-    return {
-        name: {
-            "image": f"{name}-service:{tag}",
-            "replicas": replicas[name],
-            "database": {"host": f"{name}-db.{db_suffix}", "name": db_names[name]},
-        }
-        for name in BACKENDS
-    }
+def _services(tag: str, replicas: dict[str, int], db_suffix: str, db_names: dict[str, str]) -> Services:
+    def service(name: str) -> ServiceSpec:
+        return ServiceSpec(
+            image=f"{name}-service:{tag}",
+            replicas=replicas[name],
+            database=Database(host=f"{name}-db.{db_suffix}", name=db_names[name]),
+        )
+
+    return Services(user=service("user"), product=service("product"), order=service("order"))
 
 
 app.instance(
     "development",
-    {
-        "environment": "development",
-        "version": "1.0.0",
-        "gateway": {"domain": "microservices-dev.local", "replicas": 1},
-        "services": _services(
+    MicroservicesSpec(
+        environment="development",
+        version="1.0.0",
+        gateway=Gateway(domain="microservices-dev.local", replicas=1),
+        services=_services(
             "dev",
             {"user": 1, "product": 1, "order": 1},
             "dev",
             {"user": "users_dev", "product": "products_dev", "order": "orders_dev"},
         ),
-        "secrets": {"prefix": "microservices/development"},
-    },
+        secrets=Secrets(prefix="microservices/development"),
+    ),
 )
 
 app.instance(
     "staging",
-    {
-        "environment": "staging",
-        "version": "1.0.0",
-        "gateway": {"domain": "microservices-staging.local", "replicas": 2},
-        "services": _services(
+    MicroservicesSpec(
+        environment="staging",
+        version="1.0.0",
+        gateway=Gateway(domain="microservices-staging.local", replicas=2),
+        services=_services(
             "staging",
             {"user": 2, "product": 2, "order": 2},
             "staging",
             {"user": "users_staging", "product": "products_staging", "order": "orders_staging"},
         ),
-        "secrets": {"prefix": "microservices/staging"},
-    },
+        secrets=Secrets(prefix="microservices/staging"),
+    ),
 )
 
 app.instance(
     "production",
-    {
-        "environment": "production",
-        "version": "1.0.0",
-        "gateway": {"domain": "api.mycompany.com", "replicas": 3},
-        "services": _services(
+    MicroservicesSpec(
+        environment="production",
+        version="1.0.0",
+        gateway=Gateway(domain="api.mycompany.com", replicas=3),
+        services=_services(
             "1.0.0",
             {"user": 3, "product": 5, "order": 3},
             "prod",
             {"user": "users", "product": "products", "order": "orders"},
         ),
-        "secrets": {"prefix": "microservices/production"},
-    },
+        secrets=Secrets(prefix="microservices/production"),
+    ),
 )

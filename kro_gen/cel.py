@@ -1,7 +1,14 @@
+# mypy: disable-error-code="no-any-return"
+# (each helper returns an Expr that stands for the cluster value its signature names: see _typed)
 """CEL helpers for definitions: ``from kro_gen import cel``.
 
 Every helper takes Python values or expressions and returns an :class:`~kro_gen.expr.wrapper.Expr`.
 Python literals are quoted for you; raw CEL text only goes in through :func:`raw`.
+
+The signatures keep types flowing for type checkers: ``cel.cond(c, a, b)`` has the type of ``a`` and
+``b``, ``cel.default(x, v)`` the type of ``x`` without ``None``, ``cel.size`` is an ``int``, the string
+helpers give ``str``. As for every value read from ``schema`` or a resource, the result stands for a
+value in the cluster (see :class:`~kro_gen.graph.views.Schema`): it is an expression at run time.
 
 >>> from kro_gen import cel
 >>> from kro_gen.expr.render import render_cel
@@ -13,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from kro_gen.errors import ExpressionError, Location
 from kro_gen.expr import nodes as n
@@ -60,13 +67,25 @@ __all__ = [
 ]
 
 
+T = TypeVar("T")
+U = TypeVar("U")
+V = TypeVar("V")
+#: A condition: a boolean read from schema or a resource (``bool`` for type checkers), or an Expr.
+Condition = bool | Expr
+
+
+def _typed(value: Expr) -> Any:
+    """An expression handed back as the type the signature promises (it stands for a cluster value)."""
+    return value
+
+
 def _expr(value: object) -> Expr:
     return value if isinstance(value, Expr) else Expr(to_node(value), type_of(value))
 
 
-def lit(value: Any) -> Expr:
+def lit(value: T) -> T:
     """A literal value as an expression (quoted as needed)."""
-    return Expr(to_node(value), type_of(value))
+    return _typed(Expr(to_node(value), type_of(value)))
 
 
 def raw(text: str, type: CelType | None = None) -> Expr:
@@ -79,23 +98,25 @@ def raw(text: str, type: CelType | None = None) -> Expr:
     return Expr(parse_cel(text), type)
 
 
-def cond(condition: object, then: object, otherwise: object) -> Expr:
+def cond(condition: Condition, then: T, otherwise: T) -> T:
     """``condition ? then : otherwise``."""
     then_type, other_type = type_of(then), type_of(otherwise)
-    return Expr(
-        n.Cond(to_node(condition), to_node(then), to_node(otherwise)),
-        then_type if then_type == other_type else None,
+    return _typed(
+        Expr(
+            n.Cond(to_node(condition), to_node(then), to_node(otherwise)),
+            then_type if then_type == other_type else None,
+        )
     )
 
 
-def and_(*conditions: object) -> Expr:
+def and_(*conditions: Condition) -> bool:
     """All conditions hold (``a && b && ...``)."""
-    return _fold("&&", conditions)
+    return _typed(_fold("&&", conditions))
 
 
-def or_(*conditions: object) -> Expr:
+def or_(*conditions: Condition) -> bool:
     """Any condition holds (``a || b || ...``)."""
-    return _fold("||", conditions)
+    return _typed(_fold("||", conditions))
 
 
 def _fold(op: str, conditions: Sequence[object]) -> Expr:
@@ -107,12 +128,12 @@ def _fold(op: str, conditions: Sequence[object]) -> Expr:
     return Expr(node, "bool")
 
 
-def not_(condition: object) -> Expr:
+def not_(condition: Condition) -> bool:
     """``!condition``."""
-    return Expr(n.Unary("!", to_node(condition)), "bool")
+    return _typed(Expr(n.Unary("!", to_node(condition)), "bool"))
 
 
-def has(field: Expr) -> Expr:
+def has(field: object) -> bool:
     """``has(x.f)``: whether the last field of a selection is present.
 
     A key that cannot follow a dot (``m["my-key"]``) is tested with ``"my-key" in m``: cel-go's
@@ -122,8 +143,8 @@ def has(field: Expr) -> Expr:
     if not isinstance(node, n.Select):
         raise ExpressionError("cel.has() takes a field selection such as schema.spec.x")
     if not is_field_name(node.field):
-        return Expr(n.Binary("in", n.Literal(node.field), node.operand), "bool")
-    return Expr(n.Call("has", (node,)), "bool")
+        return _typed(Expr(n.Binary("in", n.Literal(node.field), node.operand), "bool"))
+    return _typed(Expr(n.Call("has", (node,)), "bool"))
 
 
 def _optional_chain(node: n.Node) -> n.Node:
@@ -134,39 +155,39 @@ def _optional_chain(node: n.Node) -> n.Node:
     raise ExpressionError("cel.default() takes a field selection or index such as cm.data.key")
 
 
-def default(field: Expr, fallback: object) -> Expr:
+def default(field: T | None, fallback: T) -> T:
     """``x.?f.orValue(fallback)``: the field, or ``fallback`` when it is absent."""
     node = _optional_chain(node_of(field) if isinstance(field, Expr) else to_node(field))
     fallback_type = type_of(fallback)
     hint = field._type if isinstance(field, Expr) and field._type == fallback_type else fallback_type
-    return Expr(n.Method(node, "orValue", (to_node(fallback),)), hint)
+    return _typed(Expr(n.Method(node, "orValue", (to_node(fallback),)), hint))
 
 
-def size(value: object) -> Expr:
+def size(value: object) -> int:
     """``size(x)`` of a string, list or map."""
-    return Expr(n.Call("size", (to_node(value),)), "int")
+    return _typed(Expr(n.Call("size", (to_node(value),)), "int"))
 
 
-def string(value: object) -> Expr:
+def string(value: object) -> str:
     """``string(x)`` of a scalar (CEL has no ``string()`` of a list or map)."""
     if isinstance(value, Expr):
         require_stringable(value)
-    return Expr(n.Call("string", (to_node(value),)), "string")
+    return _typed(Expr(n.Call("string", (to_node(value),)), "string"))
 
 
-def int_(value: object) -> Expr:
+def int_(value: object) -> int:
     """``int(x)``."""
-    return Expr(n.Call("int", (to_node(value),)), "int")
+    return _typed(Expr(n.Call("int", (to_node(value),)), "int"))
 
 
-def double(value: object) -> Expr:
+def double(value: object) -> float:
     """``double(x)``."""
-    return Expr(n.Call("double", (to_node(value),)), "double")
+    return _typed(Expr(n.Call("double", (to_node(value),)), "double"))
 
 
-def in_(item: object, collection: object) -> Expr:
+def in_(item: object, collection: object) -> bool:
     """``item in collection``."""
-    return Expr(n.Binary("in", to_node(item), to_node(collection)), "bool")
+    return _typed(Expr(n.Binary("in", to_node(item), to_node(collection)), "bool"))
 
 
 def method(target: object, function: str, *args: object, type: CelType | None = None) -> Expr:
@@ -179,64 +200,64 @@ def call(function: str, *args: object, type: CelType | None = None) -> Expr:
     return Expr(n.Call(function, tuple(to_node(a) for a in args)), type)
 
 
-def contains(text: object, part: object) -> Expr:
+def contains(text: object, part: object) -> bool:
     """``text.contains(part)``."""
-    return method(text, "contains", part, type="bool")
+    return _typed(method(text, "contains", part, type="bool"))
 
 
-def starts_with(text: object, prefix: object) -> Expr:
+def starts_with(text: object, prefix: object) -> bool:
     """``text.startsWith(prefix)``."""
-    return method(text, "startsWith", prefix, type="bool")
+    return _typed(method(text, "startsWith", prefix, type="bool"))
 
 
-def ends_with(text: object, suffix: object) -> Expr:
+def ends_with(text: object, suffix: object) -> bool:
     """``text.endsWith(suffix)``."""
-    return method(text, "endsWith", suffix, type="bool")
+    return _typed(method(text, "endsWith", suffix, type="bool"))
 
 
-def matches(text: object, pattern: object) -> Expr:
+def matches(text: object, pattern: object) -> bool:
     """``text.matches(pattern)`` (RE2)."""
-    return method(text, "matches", pattern, type="bool")
+    return _typed(method(text, "matches", pattern, type="bool"))
 
 
-def lower(text: object) -> Expr:
+def lower(text: object) -> str:
     """``text.lowerAscii()``."""
-    return method(text, "lowerAscii", type="string")
+    return _typed(method(text, "lowerAscii", type="string"))
 
 
-def upper(text: object) -> Expr:
+def upper(text: object) -> str:
     """``text.upperAscii()``."""
-    return method(text, "upperAscii", type="string")
+    return _typed(method(text, "upperAscii", type="string"))
 
 
-def trim(text: object) -> Expr:
+def trim(text: object) -> str:
     """``text.trim()``."""
-    return method(text, "trim", type="string")
+    return _typed(method(text, "trim", type="string"))
 
 
-def replace(text: object, old: object, new: object) -> Expr:
+def replace(text: object, old: object, new: object) -> str:
     """``text.replace(old, new)``."""
-    return method(text, "replace", old, new, type="string")
+    return _typed(method(text, "replace", old, new, type="string"))
 
 
-def split(text: object, separator: object) -> Expr:
+def split(text: object, separator: object) -> list[str]:
     """``text.split(separator)``."""
-    return method(text, "split", separator, type="list")
+    return _typed(method(text, "split", separator, type="list"))
 
 
-def join(items: object, separator: object = "") -> Expr:
+def join(items: object, separator: object = "") -> str:
     """``items.join(separator)``."""
-    return method(items, "join", separator, type="string")
+    return _typed(method(items, "join", separator, type="string"))
 
 
-def substring(text: object, start: object, end: object | None = None) -> Expr:
+def substring(text: object, start: object, end: object | None = None) -> str:
     """``text.substring(start[, end])``."""
     if end is None:
-        return method(text, "substring", start, type="string")
-    return method(text, "substring", start, end, type="string")
+        return _typed(method(text, "substring", start, type="string"))
+    return _typed(method(text, "substring", start, end, type="string"))
 
 
-def format(pattern: str, *args: object) -> Expr:
+def format(pattern: str, *args: object) -> str:
     """``"pattern".format([args...])`` (kro's string formatting: ``%s``, ``%d``, ``%f``...).
 
     The pattern is checked as kro checks it when it accepts the RGD: known clauses
@@ -246,12 +267,12 @@ def format(pattern: str, *args: object) -> Expr:
     problem = format_problem(pattern, [type_of(a) for a in args])
     if problem is not None:
         raise ExpressionError(problem, hint="%s takes any scalar, list or map; %d/%f/%e numbers; %% is a '%'")
-    return Expr(
-        n.Method(n.Literal(pattern), "format", (n.ListLit(tuple(to_node(a) for a in args)),)), "string"
+    return _typed(
+        Expr(n.Method(n.Literal(pattern), "format", (n.ListLit(tuple(to_node(a) for a in args)),)), "string")
     )
 
 
-def template(pattern: str, *args: object) -> Expr:
+def template(pattern: str, *args: object) -> str:
     """A string template: each ``%s`` in ``pattern`` is replaced by the next argument.
 
     Non-string arguments are wrapped in ``string()``, as f-strings are. ``%%`` is a literal ``%``.
@@ -267,14 +288,14 @@ def template(pattern: str, *args: object) -> Expr:
         parts.append(piece.replace("%%", "%"))
         if index < len(args):
             parts.append(_expr(args[index]))
-    return Expr(template_node(parts), "string")
+    return _typed(Expr(template_node(parts), "string"))
 
 
 _VARIABLES = ("x", "y", "z", "v", "w")
 _PLACEHOLDERS = itertools.count()
 
 
-def _bind(collection: object, body: Callable[[Expr], object], used: frozenset[str]) -> tuple[str, n.Node]:
+def _bind(collection: object, body: Callable[[Any], object], used: frozenset[str]) -> tuple[str, n.Node]:
     """Build the body with a placeholder variable, then name it so it captures nothing.
 
     The name must differ from every name in the target and in the body: a nested helper's
@@ -297,7 +318,7 @@ def _names(node: n.Node) -> tuple[str, ...]:
 
 
 def _comprehension(
-    macro: str, collection: object, body: Callable[[Expr], object], type: CelType | None
+    macro: str, collection: object, body: Callable[[Any], object], type: CelType | None
 ) -> Expr:
     target = to_node(collection)
     used = frozenset(n.free_identifiers(target))
@@ -305,27 +326,27 @@ def _comprehension(
     return Expr(n.Comprehension(target, macro, (variable,), (body_node,)), type)
 
 
-def map_(collection: object, body: Callable[[Expr], object]) -> Expr:
+def map_(collection: Iterable[T], body: Callable[[T], U]) -> list[U]:
     """``collection.map(x, body(x))``."""
-    return _comprehension("map", collection, body, "list")
+    return _typed(_comprehension("map", collection, body, "list"))
 
 
-def filter_(collection: object, predicate: Callable[[Expr], object]) -> Expr:
+def filter_(collection: Iterable[T], predicate: Callable[[T], object]) -> list[T]:
     """``collection.filter(x, predicate(x))``."""
-    return _comprehension("filter", collection, predicate, "list")
+    return _typed(_comprehension("filter", collection, predicate, "list"))
 
 
-def all_(collection: object, predicate: Callable[[Expr], object]) -> Expr:
+def all_(collection: Iterable[T], predicate: Callable[[T], object]) -> bool:
     """``collection.all(x, predicate(x))``."""
-    return _comprehension("all", collection, predicate, "bool")
+    return _typed(_comprehension("all", collection, predicate, "bool"))
 
 
-def exists(collection: object, predicate: Callable[[Expr], object]) -> Expr:
+def exists(collection: Iterable[T], predicate: Callable[[T], object]) -> bool:
     """``collection.exists(x, predicate(x))``."""
-    return _comprehension("exists", collection, predicate, "bool")
+    return _typed(_comprehension("exists", collection, predicate, "bool"))
 
 
-def map_of(entries: Mapping[object, object] | Iterable[tuple[object, object]]) -> Expr:
+def map_of(entries: Mapping[Any, V] | Iterable[tuple[object, V]]) -> dict[str, V]:
     """A map literal whose keys may be expressions (kro does not evaluate ``${}`` in YAML keys).
 
     An :class:`Expr` cannot be a dict key (it is unhashable: ``==`` builds an expression), so give
@@ -333,7 +354,7 @@ def map_of(entries: Mapping[object, object] | Iterable[tuple[object, object]]) -
     work in a dict: ``cel.map_of({f"{schema.spec.name}-app": "x"})``.
     """
     pairs = entries.items() if isinstance(entries, Mapping) else entries
-    return Expr(n.MapLit(tuple((to_node(k), to_node(v)) for k, v in pairs)), "map")
+    return _typed(Expr(n.MapLit(tuple((to_node(k), to_node(v)) for k, v in pairs)), "map"))
 
 
 def var(name: str, type: CelType | None = None) -> Expr:

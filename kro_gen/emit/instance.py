@@ -21,7 +21,9 @@ class InstanceOutput:
     effective_spec: dict[str, Any]
 
 
-def instance_document(graph: ResourceGraph, instance: Instance, namespace: str | None) -> InstanceOutput:
+def instance_document(
+    graph: ResourceGraph[Any, Any], instance: Instance, namespace: str | None
+) -> InstanceOutput:
     """The instance CR of ``graph`` for ``instance``; ``namespace`` is the environment's default.
 
     The spec holds exactly the values the definition set (kro applies the schema defaults), after

@@ -63,12 +63,12 @@ def _function_table() -> dict[str, Any]:
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _compile_celpy(celpy_text: str) -> Any:
     """A cel-python program for ``celpy_text`` (cached)."""
-    import celpy
+    from celpy.celparser import CELParseError
 
     environment = _environment()
     try:
         ast = environment.compile(celpy_text)
-    except celpy.CELParseError as error:
+    except CELParseError as error:
         raise ExpressionError(
             f"cel-python cannot parse {celpy_text!r}: {str(error).splitlines()[0]}",
             hint="this is a kro-gen bug: please report the expression",
@@ -169,12 +169,13 @@ def evaluate(
 
 
 def _run(compiled: CompiledCel, activation: Mapping[str, object], strict: bool) -> object:
-    import celpy
+    from celpy.adapter import json_to_cel
+    from celpy.evaluation import CELEvalError
 
     try:
-        context = {name: celpy.json_to_cel(value) for name, value in activation.items()}  # type: ignore[arg-type]
+        context = {name: json_to_cel(value) for name, value in activation.items()}  # type: ignore[arg-type]
         result = compiled.program.evaluate(context)
-    except celpy.CELEvalError as error:
+    except CELEvalError as error:
         raise _evaluation_error(compiled.text, error) from error
     except (TypeError, ValueError) as error:
         raise ExpressionError(f"cannot evaluate {compiled.text!r}: {error}", rule="cel-eval") from error

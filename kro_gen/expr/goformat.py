@@ -108,7 +108,8 @@ def format_string(value: object) -> str:
     if kind == "string":
         return str(value)
     if kind == "bytes":
-        return bytes(value).decode("utf-8", errors="replace")  # type: ignore[call-overload]
+        data: bytes = bytes(value)  # type: ignore[call-overload]
+        return data.decode("utf-8", errors="replace")
     if kind == "null_type":
         return "null"
     if kind == "list":

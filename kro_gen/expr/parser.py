@@ -97,12 +97,16 @@ class _Parser:
     def error(self, message: str, token: Token | None = None, hint: str | None = None) -> Exception:
         return syntax_error(message, self.text, (token or self.token).pos, hint=hint)
 
+    def at_end(self) -> bool:
+        """Whether every token has been read."""
+        return self.token.kind is Kind.EOF
+
     # -- grammar ------------------------------------------------------------------------------
     def parse(self) -> n.Node:
         if self.token.kind is Kind.EOF:
             raise self.error("the expression is empty")
         node = self.expr()
-        if self.token.kind is not Kind.EOF:
+        if not self.at_end():
             hint = "join conditions with && or ||" if self.token.kind is Kind.IDENT else None
             raise self.error(f"unexpected {self.token.describe()} after a complete expression", hint=hint)
         return node

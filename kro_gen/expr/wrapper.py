@@ -193,6 +193,29 @@ class Expr:
             hint="use cel.double(x) to convert in the cluster",
         )
 
+    def __index__(self) -> NoReturn:
+        raise ExpressionError(
+            "an expression is not a Python integer (range(), list indexes, slices): it is only known "
+            "in the cluster",
+            hint="use for_each= for one resource per item, cel.map(list, lambda x: ...) for values",
+        )
+
+    def __round__(self, ndigits: int | None = None) -> NoReturn:
+        raise ExpressionError("round() of an expression is not known in Python", hint="use cel.int_(x)")
+
+    def __pow__(self, other: object) -> NoReturn:
+        raise ExpressionError("'**' has no CEL equivalent", hint="multiply, or compute the value in Python")
+
+    def __call__(self, *args: object, **kwargs: object) -> NoReturn:
+        node = self._node
+        name = f".{node.field}()" if isinstance(node, n.Select) else "()"
+        raise ExpressionError(
+            f"{name}: a value read from schema or a resource has no Python methods (str, list and dict "
+            "methods would run in Python, but the value is only known in the cluster)",
+            hint="use the cel helpers (cel.upper(x), cel.split(x, ','), cel.size(x), cel.default(x, v), ...)"
+            " or cel.method(x, 'name', ...)",
+        )
+
     def __format__(self, spec: str) -> str:
         if spec:
             raise ExpressionError(

@@ -1,6 +1,19 @@
 """The graph layer: resources, graphs, dependencies (the IR between authoring and emission)."""
 
-from kro_gen.graph.graph import BuiltGraph, Instance, ResourceGraph, ResourceNamespace
+from kro_gen.graph.compose import Chained
+from kro_gen.graph.graph import BuiltGraph, Instance, NoStatus, ResourceGraph
 from kro_gen.graph.resource import Resource
+from kro_gen.graph.returned import ResourceNamespace
+from kro_gen.graph.views import ObjectMeta, Schema
 
-__all__ = ["BuiltGraph", "Instance", "Resource", "ResourceGraph", "ResourceNamespace"]
+__all__ = [
+    "BuiltGraph",
+    "Chained",
+    "Instance",
+    "NoStatus",
+    "ObjectMeta",
+    "Resource",
+    "ResourceGraph",
+    "ResourceNamespace",
+    "Schema",
+]

@@ -3,18 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol
+
+from pydantic import BaseModel
+from typing_extensions import TypeVar
 
 from kro_gen.errors import DefinitionError, Location
 from kro_gen.expr.wrapper import Expr, has_expression
 from kro_gen.graph.resource import Resource
 
-if TYPE_CHECKING:
-    from kro_gen.graph.graph import ResourceGraph
+SpecT = TypeVar("SpecT", bound=BaseModel)
+StatusT = TypeVar("StatusT", bound=BaseModel)
+
+
+class ChainTarget(Protocol[SpecT]):
+    """What chaining needs of the inner graph (a :class:`~kro_gen.graph.graph.ResourceGraph`)."""
+
+    name: str
+    kind: str
+    spec_model: type[SpecT]
+
+    @property
+    def api_version(self) -> str: ...
+
+
+class Chained(Resource, Generic[SpecT, StatusT]):
+    """An instance of another graph inside this one: ``.spec`` and ``.status`` typed by its models.
+
+    At run time ``.spec.x`` and ``.status.y`` build references (``${db.status.y}``), as for any resource.
+    kro's own ``status.state`` is read as ``db["status"].state``.
+    """
+
+    if TYPE_CHECKING:
+
+        @property
+        def spec(self) -> SpecT: ...
+
+        @property
+        def status(self) -> StatusT: ...
 
 
 def chained_resource(
-    inner: ResourceGraph,
+    inner: ChainTarget[SpecT],
     name: object,
     spec: Mapping[str, Any],
     *,
@@ -22,7 +52,7 @@ def chained_resource(
     id: str | None,
     include_when: Any,
     ready_when: Any,
-) -> Resource:
+) -> Chained[SpecT, Any]:
     """A resource whose template is an instance of ``inner`` with ``spec``.
 
     Field names are checked against ``inner``'s spec model now; literal values are validated when the
@@ -42,7 +72,7 @@ def chained_resource(
     if namespace is not None:
         metadata["namespace"] = namespace
     template = {"apiVersion": inner.api_version, "kind": inner.kind, "metadata": metadata, "spec": dict(spec)}
-    resource = Resource(template, id=id, include_when=include_when)
+    resource: Chained[SpecT, Any] = Chained(template, id=id, include_when=include_when)
     resource.graph_ref = inner
     if ready_when is None:
         resource.when_ready(lambda self: self.status.state == "ACTIVE")
@@ -51,11 +81,10 @@ def chained_resource(
     return resource
 
 
-def _check_fields(inner: ResourceGraph, values: Mapping[str, Any], path: str) -> None:
-    model = inner.spec_model
+def _check_fields(inner: ChainTarget[Any], values: Mapping[str, Any], path: str) -> None:
+    model: Any = inner.spec_model
     for part in path.split(".")[1:]:
-        annotation = model.model_fields[part].annotation
-        model = annotation  # type: ignore[assignment]
+        model = model.model_fields[part].annotation
     fields = model.model_fields
     aliases = {f.alias or k: k for k, f in fields.items()}
     for key, value in values.items():
@@ -71,8 +100,6 @@ def _check_fields(inner: ResourceGraph, values: Mapping[str, Any], path: str) ->
                 rule="chained-spec-field",
             )
         annotation = fields[aliases[key]].annotation
-        if isinstance(value, Mapping) and not isinstance(value, Expr):
-            from pydantic import BaseModel
-
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                _check_fields(inner, value, f"{path}.{aliases[key]}")
+        nested = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+        if nested and isinstance(value, Mapping) and not isinstance(value, Expr):
+            _check_fields(inner, value, f"{path}.{aliases[key]}")

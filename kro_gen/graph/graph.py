@@ -1,12 +1,12 @@
 """``ResourceGraph``: a typed API (spec and status models), its resources, its status, its instances.
 
 >>> from pydantic import BaseModel
->>> from kro_gen import ResourceGraph, k8s
+>>> from kro_gen import ResourceGraph, Schema, k8s
 >>> class Spec(BaseModel):
 ...     image: str
 >>> app = ResourceGraph("demo", api_version="demo.example.com/v1alpha1", kind="Demo", spec=Spec)
 >>> @app.resources
-... def resources(schema):
+... def resources(schema: Schema[Spec]) -> dict[str, k8s.Resource]:
 ...     return {"web": k8s.Deployment("web", image=schema.spec.image)}
 >>> [r.id for r in app.build().resources.values()]
 ['web']
@@ -18,19 +18,32 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal
 
 from pydantic import BaseModel
+from typing_extensions import TypeVar
 
 from kro_gen.errors import DefinitionError, KroGenError, Location
 from kro_gen.expr import nodes as n
-from kro_gen.expr.wrapper import ChildResolver, Expr
-from kro_gen.graph.ids import derive_id, require_valid_id
+from kro_gen.expr.wrapper import ChildResolver
+from kro_gen.graph.compose import Chained, chained_resource
 from kro_gen.graph.resource import Resource, caller_site, display_path, metadata_resolver, raising_site
+from kro_gen.graph.returned import ResourceNamespace, is_group, name_resources
+from kro_gen.graph.status import build_status
+from kro_gen.graph.views import Schema
 
-ResourcesBuilder = Callable[[Expr], "Mapping[str, Resource] | list[Resource]"]
-StatusBuilder = Callable[[Expr, "ResourceNamespace"], Mapping[str, Any]]
 Scope = Literal["Namespaced", "Cluster"]
+
+
+class NoStatus(BaseModel):
+    """The status model of a graph declared without one (kro still writes ``state`` and ``conditions``)."""
+
+
+SpecT = TypeVar("SpecT", bound=BaseModel)
+StatusT = TypeVar("StatusT", bound=BaseModel, default=NoStatus)
+#: What a resources builder returns: a dict, a list, or a NamedTuple/dataclass of resources.
+ReturnedT = TypeVar("ReturnedT")
+ResourcesT = TypeVar("ResourcesT")
 
 _API_VERSION = re.compile(r"^(?:(?P<group>[a-z0-9.-]+)/)?(?P<version>v[0-9]+(?:alpha[0-9]+|beta[0-9]+)?)$")
 _KIND = re.compile(r"^[A-Z][a-zA-Z0-9]{0,62}$")
@@ -52,7 +65,7 @@ class Instance:
 class BuiltGraph:
     """A graph after its builders ran: resources by id (declaration order) and the status tree."""
 
-    graph: ResourceGraph
+    graph: ResourceGraph[Any, Any]
     resources: dict[str, Resource]
     status: dict[str, Any]
     dependencies: dict[str, list[str]] = field(default_factory=dict)
@@ -65,37 +78,13 @@ class BuiltGraph:
         return topological_order(self.dependencies)
 
 
-class ResourceNamespace:
-    """The ``r`` argument of a status builder: ``r.userDeployment`` is the resource with that id."""
+class ResourceGraph(Generic[SpecT, StatusT]):
+    """A kro ResourceGraphDefinition written in Python, generic in its spec and status models.
 
-    def __init__(self, resources: Mapping[str, Resource], graph: str) -> None:
-        self._resources = dict(resources)
-        self._graph = graph
-
-    def __getattr__(self, name: str) -> Resource:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return self[name]
-
-    def __getitem__(self, name: str) -> Resource:
-        try:
-            return self._resources[name]
-        except KeyError:
-            import difflib
-
-            close = difflib.get_close_matches(name, self._resources, n=3)
-            raise DefinitionError(
-                f"the status refers to resource {name!r}, which the graph does not have",
-                location=Location(graph=self._graph),
-                hint=f"did you mean {', '.join(close)}?"
-                if close
-                else f"ids are: {', '.join(self._resources)}",
-                rule="unknown-resource",
-            ) from None
-
-
-class ResourceGraph:
-    """A kro ResourceGraphDefinition written in Python.
+    ``ResourceGraph(..., spec=WebSpec, status=WebStatus)`` is a ``ResourceGraph[WebSpec, WebStatus]``:
+    ``@graph.resources`` takes a function of a ``Schema[WebSpec]``, ``graph.instance(env, WebSpec(...))``
+    is checked by the type checker, and ``graph.use(...)`` returns a resource whose ``.status`` is a
+    ``WebStatus`` for the checker.
 
     Args:
         name: the RGD's ``metadata.name`` (DNS-1123, stable: renaming it creates a new RGD).
@@ -113,8 +102,8 @@ class ResourceGraph:
         *,
         api_version: str,
         kind: str,
-        spec: type[BaseModel],
-        status: type[BaseModel] | None = None,
+        spec: type[SpecT],
+        status: type[StatusT] | None = None,
         scope: Scope = "Namespaced",
         allow_breaking_changes: bool = False,
     ) -> None:
@@ -175,11 +164,11 @@ class ResourceGraph:
         self.version = match.group("version")
         self.kind = kind
         self.scope: Scope = scope
-        self.spec_model = spec
-        self.status_model = status
+        self.spec_model: type[SpecT] = spec
+        self.status_model: type[StatusT] | None = status
         self.allow_breaking_changes = allow_breaking_changes
-        self._resources_builder: ResourcesBuilder | None = None
-        self._status_builder: StatusBuilder | None = None
+        self._resources_builder: Callable[[Schema[SpecT]], object] | None = None
+        self._status_builder: Callable[[Schema[SpecT], Any], Mapping[str, Any]] | None = None
         self.instances: dict[str, Instance] = {}
         self._built: BuiltGraph | None = None
 
@@ -197,14 +186,26 @@ class ResourceGraph:
         return _code_site(self._status_builder)
 
     # -- builders --------------------------------------------------------------------------------
-    def resources(self, builder: ResourcesBuilder) -> ResourcesBuilder:
-        """Decorator: ``builder(schema)`` returns the resources, ``{id: resource}`` or a list."""
+    def resources(
+        self, builder: Callable[[Schema[SpecT]], ReturnedT]
+    ) -> Callable[[Schema[SpecT]], ReturnedT]:
+        """Decorator: ``builder(schema)`` returns the resources.
+
+        It returns ``{id: resource}``, a list, or a NamedTuple/dataclass whose fields are the ids
+        (groups of resources nest: their field names join in camelCase); see :mod:`kro_gen.graph.returned`.
+        """
         self._resources_builder = builder
         self._built = None
         return builder
 
-    def status(self, builder: StatusBuilder) -> StatusBuilder:
-        """Decorator: ``builder(schema, r)`` returns the status fields as expressions."""
+    def status(
+        self, builder: Callable[[Schema[SpecT], ResourcesT], Mapping[str, Any]]
+    ) -> Callable[[Schema[SpecT], ResourcesT], Mapping[str, Any]]:
+        """Decorator: ``builder(schema, r)`` returns the status fields as expressions.
+
+        ``r`` is what the resources builder returned when that is a NamedTuple or dataclass (so
+        annotate ``r`` with that class), else a namespace where ``r.<id>`` is the resource.
+        """
         self._status_builder = builder
         self._built = None
         return builder
@@ -212,12 +213,12 @@ class ResourceGraph:
     def instance(
         self,
         environment: str,
-        values: Mapping[str, Any] | BaseModel,
+        values: SpecT | Mapping[str, Any],
         *,
         name: str | None = None,
         namespace: str | None = None,
     ) -> Instance:
-        """Declare this graph's instance in ``environment`` with spec ``values``.
+        """Declare this graph's instance in ``environment`` with spec ``values`` (a model or a dict).
 
         ``name`` defaults to the graph name (stable: GitOps diffs never churn); ``namespace`` defaults to
         the environment's namespace from the project configuration.
@@ -242,20 +243,19 @@ class ResourceGraph:
         id: str | None = None,
         include_when: Any = None,
         ready_when: Any = None,
-    ) -> Resource:
+    ) -> Chained[SpecT, StatusT]:
         """An instance of this graph as a resource of another graph (kro RGD chaining).
 
         kro adds no readiness check for chained instances, so kro-gen adds
-        ``readyWhen: ${<id>.status.state == "ACTIVE"}`` unless ``ready_when`` is given.
+        ``readyWhen: ${<id>.status.state == "ACTIVE"}`` unless ``ready_when`` is given. For the type
+        checker the result's ``.spec`` is this graph's spec model and ``.status`` its status model.
         """
-        from kro_gen.graph.compose import chained_resource
-
         return chained_resource(
             self, name, spec, namespace=namespace, id=id, include_when=include_when, ready_when=ready_when
         )
 
     # -- assembly ---------------------------------------------------------------------------------
-    def schema_ref(self) -> Expr:
+    def schema_ref(self) -> Schema[SpecT]:
         """The ``schema`` variable that builders receive: ``schema.spec.x``, ``schema.metadata.name``."""
         from kro_gen.schema import spec_resolver
 
@@ -276,7 +276,7 @@ class ResourceGraph:
                 rule="schema-field",
             )
 
-        return Expr(n.Ident("schema"), "map", schema_child)
+        return Schema(n.Ident("schema"), "map", schema_child)
 
     def build(self) -> BuiltGraph:
         """Run the builders once and return the assembled graph (cached)."""
@@ -300,16 +300,15 @@ class ResourceGraph:
         schema = self.schema_ref()
         returned = self._resources_builder(schema)
         try:
-            resources = _name_resources(returned)
+            resources = name_resources(returned)
         except KroGenError as error:  # what the builder returned: at the builder, unless at a resource
             raise error.located(Location(file=_code_site(self._resources_builder))) from None
         status: dict[str, Any] = {}
         if self._status_builder is not None:
-            from kro_gen.graph.status import build_status
-
-            returned_status = self._status_builder(schema, ResourceNamespace(resources, self.name))
+            r = returned if is_group(returned) else ResourceNamespace(resources, self.name)
+            returned_status = self._status_builder(schema, r)
             try:
-                status = build_status(self, returned_status)
+                status = build_status(self.status_model, returned_status)
             except KroGenError as error:
                 raise error.located(Location(file=self.status_site())) from None
         elif self.status_model is not None and self.status_model.model_fields:
@@ -334,75 +333,3 @@ def _code_site(function: object) -> str | None:
     if code is None:
         return None
     return f"{display_path(os.path.abspath(code.co_filename))}:{code.co_firstlineno}"
-
-
-def _name_resources(returned: object) -> dict[str, Resource]:
-    """Give every returned resource its id and check ids are valid and unique."""
-    if isinstance(returned, Mapping):
-        items = list(returned.items())
-    elif isinstance(returned, list | tuple):
-        items = [(None, r) for r in returned]
-    else:
-        raise DefinitionError(
-            f"the resources builder returned {type(returned).__name__}",
-            hint="return a dict {id: resource} (or a list of resources)",
-            rule="resources-builder",
-        )
-    resources: dict[str, Resource] = {}
-    for key, resource in items:
-        if not isinstance(resource, Resource):
-            raise DefinitionError(
-                f"the resources builder returned {type(resource).__name__} under {key!r}, not a resource",
-                location=Location(resource=key),
-                hint="return resources made with kro_gen.k8s builders or k8s.resource(...)",
-                rule="resources-builder",
-            )
-        # Before the id checks: the first pass already gave this object its id.
-        first = next((rid for rid, seen in resources.items() if seen is resource), None)
-        if first is not None:
-            where = f"under both {first!r} and {key!r}" if key else f"twice in the list (as {first!r})"
-            raise DefinitionError(
-                f"the same resource is returned {where}",
-                location=resource.location(),
-                hint="return each resource once; build another resource for another id",
-                rule="resource-id-unique",
-            )
-        resource_id = resource.id if resource.id else key
-        if resource.id and key and resource.id != key:
-            raise DefinitionError(
-                f"resource returned under key {key!r} was given id {resource.id!r}",
-                location=resource.location(),
-                hint="use the same name for both, or drop id=",
-                rule="resource-id-mismatch",
-            )
-        if resource_id is None:
-            if not isinstance(resource.name, str):
-                raise DefinitionError(
-                    f"a {resource.kind} with a computed name needs an explicit id",
-                    location=resource.location(),
-                    hint="return it under a key ({'myId': resource}) or pass id='myId'",
-                    rule="resource-id-missing",
-                )
-            resource_id = derive_id(resource.kind, resource.name)
-        require_valid_id(resource_id, what="resource id", location=resource.location())
-        if resource_id in resources:
-            raise DefinitionError(
-                f"two resources have the id {resource_id!r}",
-                location=resource.location(),
-                hint="give each resource a distinct id",
-                rule="resource-id-unique",
-            )
-        resource.id = resource_id
-        for iterator in resource.for_each:
-            require_valid_id(iterator, what="forEach iterator", location=resource.location())
-        resources[resource_id] = resource
-    for resource_id, resource in resources.items():
-        collisions = set(resource.for_each) & set(resources)
-        if collisions:
-            raise DefinitionError(
-                f"forEach iterator {sorted(collisions)[0]!r} has the name of a resource id",
-                location=Location(resource=resource_id),
-                hint="rename the iterator",
-                rule="iterator-name",
-            )
-    return resources

@@ -11,14 +11,18 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 from kro_gen.errors import DefinitionError, Location
 from kro_gen.expr import nodes as n
 from kro_gen.expr.wrapper import ChildResolver, Expr, lift_strings, to_node
 
-#: A readiness condition: an expression, or a function of the resource itself (``each`` in collections).
-ReadyWhen = Expr | Callable[[Expr], Expr]
+if TYPE_CHECKING:
+    from kro_gen.graph.views import ObjectMeta
+
+#: A readiness condition: an expression, or a function of the resource itself (``each`` in collections);
+#: typed loosely because the resource reads as typed views (``d.status.readyReplicas > 0`` is a bool).
+ReadyWhen = Expr | bool | Callable[[Any], object]
 Condition = Expr | bool
 
 
@@ -98,6 +102,12 @@ def display_path(path: str) -> str:
 class Resource:
     """A resource in a graph.
 
+    Reading its fields builds references: ``deployment.status.readyReplicas`` is
+    ``${<id>.status.readyReplicas}``. For type checkers ``metadata`` is an
+    :class:`~kro_gen.graph.views.ObjectMeta` and, on this generic class, ``spec``, ``status`` and
+    ``data`` are ``Any``; the builders of :mod:`kro_gen.k8s` return kind-specific subclasses
+    (:mod:`kro_gen.k8s.kinds`) whose fields are typed from the Kubernetes schemas.
+
     Args:
         template: the Kubernetes object (dict); values may be expressions or f-strings with expressions.
         external_ref: instead of a template, an existing object to read (``{apiVersion, kind, metadata}``).
@@ -108,6 +118,10 @@ class Resource:
         for_each: iterator name → list expression; the resource becomes a collection.
         depends_on: resources this one must wait for although it references none of their fields.
     """
+
+    #: ``apiVersion`` and ``kind`` of a kind class (:mod:`kro_gen.k8s.kinds`, CRD stubs); unset here.
+    API_VERSION: ClassVar[str]
+    KIND: ClassVar[str]
 
     def __init__(
         self,
@@ -221,26 +235,26 @@ class Resource:
         return self.ref()
 
     @property
-    def metadata(self) -> Expr:
+    def metadata(self) -> ObjectMeta:
         """``<id>.metadata`` as an expression."""
-        return self.ref().metadata
+        return self.ref().metadata  # type: ignore[return-value]  # a typed view of the expression
 
     @property
-    def spec(self) -> Expr:
+    def spec(self) -> Any:
         """``<id>.spec`` as an expression."""
         return self.ref().spec
 
     @property
-    def status(self) -> Expr:
+    def status(self) -> Any:
         """``<id>.status`` as an expression (only known in the cluster)."""
         return self.ref().status
 
     @property
-    def data(self) -> Expr:
+    def data(self) -> Any:
         """``<id>.data`` (ConfigMap, Secret) as an expression."""
         return self.ref().data
 
-    def __getitem__(self, field: str) -> Expr:
+    def __getitem__(self, field: str) -> Any:
         """Any top-level field as an expression: ``role["rules"]``."""
         return self.ref()[field]
 
@@ -249,6 +263,31 @@ class Resource:
 
     def __bool__(self) -> bool:
         return True
+
+
+FieldT = TypeVar("FieldT")
+
+
+class ObjectField(Generic[FieldT]):
+    """A top-level field of a kind class (``role.rules``), typed for checkers, a reference at run time.
+
+    Kind classes declare ``rules: ObjectField[list[PolicyRule]] = ObjectField()``; reading
+    ``role.rules`` on a resource is ``role["rules"]``, i.e. ``${<id>.rules}``.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, resource: None, owner: type | None = None) -> ObjectField[FieldT]: ...
+
+    @overload
+    def __get__(self, resource: Resource, owner: type | None = None) -> FieldT: ...
+
+    def __get__(self, resource: Resource | None, owner: type | None = None) -> Any:
+        if resource is None:
+            return self
+        return resource[self.name]
 
 
 def _conditions(value: Condition | Sequence[Condition] | None) -> list[Expr]:

@@ -5,16 +5,13 @@ from __future__ import annotations
 import typing
 from collections.abc import Mapping
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
 from kro_gen.errors import DefinitionError, Location
 from kro_gen.expr import nodes as n
 from kro_gen.expr.wrapper import Expr, lift_strings, type_of
-
-if TYPE_CHECKING:
-    from kro_gen.graph.graph import ResourceGraph
 
 _RESERVED_STATUS = {
     "state": "kro writes status.state itself",
@@ -50,7 +47,7 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def build_status(graph: ResourceGraph, returned: Any) -> dict[str, Any]:
+def build_status(model: type[BaseModel] | None, returned: Any) -> dict[str, Any]:
     """Check the status builder's result against the graph's status model and return it.
 
     Every leaf must be an expression that references ``schema`` or a resource: kro rejects literal
@@ -62,7 +59,7 @@ def build_status(graph: ResourceGraph, returned: Any) -> dict[str, Any]:
             hint="return {field: expression}",
             rule="status-builder",
         )
-    return _walk(lift_strings(dict(returned)), graph.status_model, "status")
+    return _walk(lift_strings(dict(returned)), model, "status")
 
 
 def _walk(value: Mapping[str, Any], model: type[BaseModel] | None, path: str) -> dict[str, Any]:

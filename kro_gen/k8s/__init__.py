@@ -1,6 +1,8 @@
 """Resource builders: ``from kro_gen import k8s``.
 
-Every builder returns a :class:`~kro_gen.graph.resource.Resource`. Values may be literals, expressions
+Every builder returns a :class:`~kro_gen.graph.resource.Resource` of its kind class
+(:mod:`kro_gen.k8s.kinds`: ``k8s.Deployment(...)`` is a ``kinds.Deployment`` whose ``.status`` and
+``.spec`` are typed for editors). Values may be literals, expressions
 (``schema.spec.image``) or f-strings with expressions. Besides its own options every builder takes
 ``id``, ``include_when``, ``ready_when``, ``for_each``, ``depends_on``, ``namespace``, ``labels``,
 ``annotations`` and ``extra`` (see :class:`~kro_gen.k8s.base.Common`). A misspelled option, a value of the
@@ -13,6 +15,8 @@ wrong shape or a literal secret is a DefinitionError naming the builder, the res
 >>> svc = k8s.Service("user-service", selector=user, ports=[3000])
 """
 
+from kro_gen.graph.resource import Resource
+from kro_gen.k8s import kinds
 from kro_gen.k8s.base import Common
 from kro_gen.k8s.config import ConfigMap, Secret, external_secret
 from kro_gen.k8s.containers import (
@@ -54,6 +58,7 @@ __all__ = [
     "PersistentVolumeClaim",
     "PodDisruptionBudget",
     "PodOptions",
+    "Resource",
     "Role",
     "RoleBinding",
     "Secret",
@@ -66,6 +71,7 @@ __all__ = [
     "external_secret",
     "from_yaml",
     "http_get",
+    "kinds",
     "mount",
     "policy_rule",
     "resource",

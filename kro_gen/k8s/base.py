@@ -18,7 +18,7 @@ import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypedDict, TypeVar, cast
+from typing import Any, ParamSpec, TypedDict, TypeVar, cast, overload
 
 from kro_gen.errors import DefinitionError, KroGenError, Location
 from kro_gen.expr import nodes as n
@@ -151,18 +151,32 @@ class Site:
         return self.make(template, options)
 
     def make(
-        self, template: Mapping[str, Any], options: Mapping[str, Any], *, external: bool = False
+        self,
+        template: Mapping[str, Any],
+        options: Mapping[str, Any],
+        *,
+        external: bool = False,
+        kind_class: type[Resource] | None = None,
     ) -> Resource:
-        """``Resource(template)`` (or an external reference) with the directives in ``options``."""
+        """``Resource(template)`` (or an external reference) with the directives in ``options``.
+
+        The object is an instance of ``kind_class``, else of the kind class for its apiVersion and
+        kind (:data:`kro_gen.k8s.kinds.KIND_CLASSES`), else a plain :class:`Resource`.
+        """
+        from kro_gen.k8s.kinds import KIND_CLASSES
+
         directives = {key: options[key] for key in DIRECTIVES if options.get(key) is not None}
         if not external and options.get("ready_when") is None:
             from kro_gen.k8s.readiness import default_ready_when  # readiness imports the builders' deps
 
             directives["ready_when"] = default_ready_when(template)
+        cls = kind_class or KIND_CLASSES.get(
+            (str(template.get("apiVersion")), str(template.get("kind"))), Resource
+        )
         try:
             if external:
-                return Resource(external_ref=template, id=self.id, **directives)
-            return Resource(template, id=self.id, **directives)
+                return cls(external_ref=template, id=self.id, **directives)
+            return cls(template, id=self.id, **directives)
         except KroGenError as error:
             if not error.message.startswith(self.describe()):
                 error.message = f"{self.describe()}: {error.message}"
@@ -246,8 +260,19 @@ def _plain_copy(value: Any) -> Any:
     return value
 
 
+KindT = TypeVar("KindT", bound=Resource)
+
+
+def typed_as(kind_class: type[KindT], resource: Resource) -> KindT:
+    """``resource``, checked to be a ``kind_class`` (what a builder's signature promises)."""
+    if not isinstance(resource, kind_class):
+        raise TypeError(f"expected a {kind_class.__name__}, built a {type(resource).__name__}")
+    return resource
+
+
 # -- the decorator ---------------------------------------------------------------------------------
 _F = TypeVar("_F", bound=Callable[..., Any])
+_P = ParamSpec("_P")
 _NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
 
@@ -255,11 +280,23 @@ def _snake(text: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", text).lower()
 
 
-def builder(options: type[Any] = Common) -> Callable[[_F], _F]:
+@overload
+def builder(options: type[Any] = Common) -> Callable[[_F], _F]: ...
+
+
+@overload
+def builder(
+    options: type[Any] = Common, *, returns: type[KindT]
+) -> Callable[[Callable[_P, Resource]], Callable[_P, KindT]]: ...
+
+
+def builder(options: type[Any] = Common, *, returns: type[Resource] | None = None) -> Any:
     """Decorate a builder whose ``**options`` are the TypedDict ``options`` (``Common`` or a subclass).
 
     Calls with unknown options, missing required options or extra positional arguments raise a
     DefinitionError naming the builder, the resource and the option (with a suggestion).
+    ``returns`` is the kind class the builder makes (:mod:`kro_gen.k8s.kinds`): the decorated
+    function is typed as returning it, and checked to.
     """
     known: frozenset[str] = frozenset(options.__required_keys__ | options.__optional_keys__)
     required: frozenset[str] = frozenset(options.__required_keys__)
@@ -301,8 +338,11 @@ def builder(options: type[Any] = Common) -> Callable[[_F], _F]:
             missing = sorted(k for k in required if k not in kwargs)
             if missing:
                 raise site.error(missing[0], f"{missing[0]}= is required", rule="missing-option")
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            return result if returns is None else typed_as(returns, result)
 
+        if returns is not None:
+            wrapper.__annotations__ = {**func.__annotations__, "return": returns}
         return cast(_F, wrapper)
 
     return decorate

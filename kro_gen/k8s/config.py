@@ -20,6 +20,7 @@ from typing import Any, Unpack
 
 from kro_gen.expr.wrapper import Expr
 from kro_gen.graph.resource import Resource
+from kro_gen.k8s import kinds
 from kro_gen.k8s.base import Common, Site, builder, is_expression
 from kro_gen.k8s.refs import name_of
 from kro_gen.k8s.values import as_bool, as_dict, as_string, check_keys, choice, compact
@@ -69,7 +70,7 @@ def _string_data(site: Site, value: object, path: str) -> object:
     return result
 
 
-@builder()
+@builder(returns=kinds.ConfigMap)
 def ConfigMap(
     name: object,
     data: Mapping[str, object] | Expr | None = None,
@@ -129,7 +130,7 @@ def refuse_plaintext(site: Site, maps: Mapping[str, object]) -> None:
                 )
 
 
-@builder()
+@builder(returns=kinds.Secret)
 def Secret(
     name: object,
     *,

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict, Unpack
 
 from kro_gen.graph.resource import Condition, ReadyWhen, Resource, caller_site
+from kro_gen.k8s import kinds
 from kro_gen.k8s.base import Common, Site, builder, checked_name
 from kro_gen.k8s.refs import group_of, label_selector
 from kro_gen.k8s.values import as_dict, as_string
@@ -103,7 +104,7 @@ def resource(
     return site.finish(api_version, kind, body, options, cluster_scoped=is_cluster_scoped(api_version, kind))
 
 
-@builder()
+@builder(returns=kinds.Namespace)
 def Namespace(name: object, **options: Unpack[Common]) -> Resource:
     """A ``v1`` Namespace (cluster-scoped: ``namespace=`` is refused)."""
     site = Site.of("Namespace", name, options)

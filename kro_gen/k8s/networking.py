@@ -15,6 +15,7 @@ from typing import Any, Unpack
 
 from kro_gen.expr.wrapper import Expr, type_of
 from kro_gen.graph.resource import Resource
+from kro_gen.k8s import kinds
 from kro_gen.k8s.base import Common, Site, builder, is_expression
 from kro_gen.k8s.refs import label_selector, name_of, selector_labels
 from kro_gen.k8s.values import as_items, as_port, as_string, check_keys, choice, compact, dict_list, items_of
@@ -56,7 +57,7 @@ def _service_ports(site: Site, value: object) -> object:
     return ports
 
 
-@builder()
+@builder(returns=kinds.Service)
 def Service(
     name: object,
     *,
@@ -117,7 +118,7 @@ def _tls(site: Site, tls: object, host: object) -> object:
     return dict_list(tls, site, "tls")
 
 
-@builder()
+@builder(returns=kinds.Ingress)
 def Ingress(
     name: object,
     *,
@@ -168,7 +169,7 @@ def Ingress(
     return site.finish("networking.k8s.io/v1", "Ingress", {"spec": spec}, options)
 
 
-@builder()
+@builder(returns=kinds.NetworkPolicy)
 def NetworkPolicy(
     name: object,
     *,

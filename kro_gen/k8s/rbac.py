@@ -15,6 +15,7 @@ from typing import Any, Unpack
 
 from kro_gen.expr.wrapper import Expr
 from kro_gen.graph.resource import Resource
+from kro_gen.k8s import kinds
 from kro_gen.k8s.base import Common, Site, builder
 from kro_gen.k8s.refs import name_of, name_ref
 from kro_gen.k8s.values import (
@@ -64,7 +65,7 @@ def _rules(site: Site, value: object) -> object:
     ]
 
 
-@builder()
+@builder(returns=kinds.ServiceAccount)
 def ServiceAccount(
     name: object,
     *,
@@ -87,14 +88,14 @@ def ServiceAccount(
     return site.finish("v1", "ServiceAccount", body, options)
 
 
-@builder()
+@builder(returns=kinds.Role)
 def Role(name: object, *, rules: Sequence[Mapping[str, Any]] | Expr, **options: Unpack[Common]) -> Resource:
     """An ``rbac.authorization.k8s.io/v1`` Role with ``rules`` (see :func:`policy_rule`)."""
     site = Site.of("Role", name, options)
     return site.finish(f"{RBAC_GROUP}/v1", "Role", {"rules": _rules(site, rules)}, options)
 
 
-@builder()
+@builder(returns=kinds.ClusterRole)
 def ClusterRole(
     name: object,
     *,
@@ -153,7 +154,7 @@ def _subjects(site: Site, value: object, *, namespaced: bool) -> object:
     return result
 
 
-@builder()
+@builder(returns=kinds.RoleBinding)
 def RoleBinding(
     name: object,
     *,
@@ -171,7 +172,7 @@ def RoleBinding(
     return site.finish(f"{RBAC_GROUP}/v1", "RoleBinding", body, options)
 
 
-@builder()
+@builder(returns=kinds.ClusterRoleBinding)
 def ClusterRoleBinding(
     name: object,
     *,

@@ -58,7 +58,7 @@ def name_ref(resource: Resource, site: Site, path: str) -> Expr:
         )
     if is_external_secret(resource):
         return Expr(node_of(resource.spec.target.name), "string")
-    return resource.metadata.name
+    return resource.ref().metadata.name
 
 
 def name_of(value: object, site: Site, path: str, *, kinds: tuple[str, ...] = ()) -> object:

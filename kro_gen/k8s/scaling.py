@@ -15,6 +15,7 @@ from typing import Any, Unpack
 
 from kro_gen.expr.wrapper import Expr
 from kro_gen.graph.resource import Resource
+from kro_gen.k8s import kinds
 from kro_gen.k8s.base import Common, Site, builder
 from kro_gen.k8s.refs import group_of, label_selector, name_ref
 from kro_gen.k8s.values import as_dict, as_int, check_keys, compact, dict_list
@@ -59,7 +60,7 @@ def _utilization(resource: str, value: object, site: Site, path: str) -> dict[st
     return {"type": "Resource", "resource": {"name": resource, "target": target}}
 
 
-@builder()
+@builder(returns=kinds.HorizontalPodAutoscaler)
 def HorizontalPodAutoscaler(
     name: object,
     *,
@@ -121,7 +122,7 @@ def _budget(value: object, site: Site, path: str) -> object:
     return as_int(value, site, path)
 
 
-@builder()
+@builder(returns=kinds.PodDisruptionBudget)
 def PodDisruptionBudget(
     name: object,
     *,

@@ -12,6 +12,7 @@ from typing import Any, Unpack
 
 from kro_gen.expr.wrapper import Expr
 from kro_gen.graph.resource import Resource, caller_site
+from kro_gen.k8s import kinds
 from kro_gen.k8s.base import Common, Site, builder, checked_name
 from kro_gen.k8s.values import as_items, as_quantity, as_string, choice, compact
 
@@ -45,7 +46,7 @@ def claim_spec(
     )
 
 
-@builder()
+@builder(returns=kinds.PersistentVolumeClaim)
 def PersistentVolumeClaim(
     name: object,
     *,

@@ -13,6 +13,7 @@ from typing import Any, Unpack
 
 from kro_gen.expr.wrapper import Expr
 from kro_gen.graph.resource import Resource
+from kro_gen.k8s import kinds
 from kro_gen.k8s.base import Site, builder
 from kro_gen.k8s.pods import PodOptions, pod_template
 from kro_gen.k8s.refs import name_of
@@ -75,7 +76,7 @@ def _replicas(site: Site, replicas: object) -> object:
     return None if replicas is None else as_int(replicas, site, "replicas")
 
 
-@builder(PodOptions)
+@builder(PodOptions, returns=kinds.Deployment)
 def Deployment(
     name: object,
     *,
@@ -105,7 +106,7 @@ def Deployment(
     )
 
 
-@builder(PodOptions)
+@builder(PodOptions, returns=kinds.StatefulSet)
 def StatefulSet(
     name: object,
     *,
@@ -151,7 +152,7 @@ def _claim_templates(site: Site, value: object) -> object:
     return result or None
 
 
-@builder(PodOptions)
+@builder(PodOptions, returns=kinds.DaemonSet)
 def DaemonSet(
     name: object,
     *,
@@ -177,7 +178,7 @@ def _job_spec(site: Site, options: Mapping[str, Any]) -> dict[str, Any]:
     return spec
 
 
-@builder(JobOptions)
+@builder(JobOptions, returns=kinds.Job)
 def Job(name: object, **options: Unpack[JobOptions]) -> Resource:
     """A ``batch/v1`` Job that runs its container to completion (``restartPolicy: Never`` by default).
 
@@ -203,7 +204,7 @@ def _schedule(site: Site, schedule: object) -> object:
     return value
 
 
-@builder(JobOptions)
+@builder(JobOptions, returns=kinds.CronJob)
 def CronJob(
     name: object,
     *,

@@ -38,7 +38,7 @@ class GraphOutput:
     source: str
 
     @property
-    def graph(self) -> ResourceGraph:
+    def graph(self) -> ResourceGraph[Any, Any]:
         """The user's graph object."""
         return self.loaded.graph
 

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType, TracebackType
+from typing import Any
 
 from kro_gen.errors import DefinitionError, KroGenError, Location
 from kro_gen.graph import ResourceGraph
@@ -38,7 +39,7 @@ _MODULE_PREFIX = "_kro_gen_definition_"
 class LoadedGraph:
     """A graph found in ``definitions/`` and the file that defines it."""
 
-    graph: ResourceGraph
+    graph: ResourceGraph[Any, Any]
     source_path: Path
 
 
@@ -85,7 +86,7 @@ def _collect(session: _Session, files: Sequence[Path]) -> list[LoadedGraph]:
     return found
 
 
-def _defining_file(graph: ResourceGraph, fallback: Path) -> Path:
+def _defining_file(graph: ResourceGraph[Any, Any], fallback: Path) -> Path:
     if graph.site:
         candidate = Path(graph.site.rsplit(":", 1)[0])
         if candidate.resolve().is_file():
