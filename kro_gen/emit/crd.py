@@ -113,7 +113,8 @@ def crd_for_rgd(rgd: Mapping[str, Any], registry: SchemaRegistry | None = None) 
             "versions": [version_entry],
         },
     }
-    return _sorted(crd)
+    ordered: dict[str, Any] = _sorted(crd)
+    return ordered
 
 
 def printer_columns(section: Mapping[str, Any]) -> list[dict[str, Any]]:

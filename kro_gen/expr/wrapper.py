@@ -157,7 +157,7 @@ class Expr:
         raise ExpressionError(
             "an expression has no Python truth value: it is only known in the cluster",
             hint=(
-                "use cel.cond(c, a, b) for a value, include_when=c for a resource, '&', '|' and '~' "
+                "use cel.cond(c, a, b) for a value, include_when=c for a resource, '&', '|' and cel.not_ "
                 "instead of 'and', 'or' and 'not'; keep Python 'if' for build-time choices"
             ),
         )
@@ -165,7 +165,7 @@ class Expr:
     def __iter__(self) -> NoReturn:
         raise ExpressionError(
             "an expression cannot be iterated in Python",
-            hint="use for_each= on the resource, or cel.map(list, lambda x: ...)",
+            hint="use for_each= on the resource, or cel.map_(list, lambda x: ...)",
         )
 
     def __len__(self) -> NoReturn:
@@ -197,7 +197,7 @@ class Expr:
         raise ExpressionError(
             "an expression is not a Python integer (range(), list indexes, slices): it is only known "
             "in the cluster",
-            hint="use for_each= for one resource per item, cel.map(list, lambda x: ...) for values",
+            hint="use for_each= for one resource per item, cel.map_(list, lambda x: ...) for values",
         )
 
     def __round__(self, ndigits: int | None = None) -> NoReturn:
@@ -234,6 +234,14 @@ class Expr:
             return f"Expr({render_cel(self._node)})"
         except ExpressionError:
             return f"Expr({self._node!r})"
+
+
+def as_expr(value: object) -> Expr:
+    """``value`` as an :class:`Expr`: what a ``cel`` helper returned (typed as the value it stands for).
+
+    Internal code that builds expressions with :mod:`kro_gen.cel` uses this to keep its own types honest.
+    """
+    return value if isinstance(value, Expr) else Expr(to_node(value), type_of(value))
 
 
 def node_of(value: Expr) -> n.Node:

@@ -56,7 +56,7 @@ from typing import Any
 
 from kro_gen import cel
 from kro_gen.expr import nodes as n
-from kro_gen.expr.wrapper import Expr, has_expression, node_of, to_node
+from kro_gen.expr.wrapper import Expr, as_expr, has_expression, node_of, to_node
 
 #: ``ready_when=k8s.EXISTS``: no readiness; the resource is ready as soon as it exists.
 EXISTS: tuple[()] = ()
@@ -91,16 +91,18 @@ def _desired(subject: Expr) -> Expr:
 
 def _condition_true(condition_type: str) -> Condition:
     def rule(subject: Expr) -> Expr:
-        return cel.exists(
-            _status(subject, "conditions", []),
-            lambda c: (c.type == condition_type) & (c.status == "True"),
+        return as_expr(
+            cel.exists(
+                _status(subject, "conditions", []),
+                lambda c: (c.type == condition_type) & (c.status == "True"),
+            )
         )
 
     return rule
 
 
 def _has_address(subject: Expr) -> Expr:
-    return cel.size(_status(subject, "loadBalancer.ingress", [])) > 0
+    return as_expr(cel.size(_status(subject, "loadBalancer.ingress", []))) > 0
 
 
 def _deployment(_: Mapping[str, Any]) -> tuple[Condition, ...]:

@@ -45,7 +45,7 @@ _TARGET = Path(__file__).resolve().parent.parent / "k8s" / "kinds.py"
 
 def render() -> str:
     """The source of :mod:`kro_gen.k8s.kinds` for the bundled default Kubernetes version."""
-    from kro_gen.check.k8s_schemas import DEFAULT_KUBERNETES_VERSION, _load_builtins
+    from kro_gen.registry.kinds import DEFAULT_KUBERNETES_VERSION, _load_builtins
 
     builtins = _load_builtins(DEFAULT_KUBERNETES_VERSION)
     defs: Mapping[str, Any] = builtins.defs

@@ -129,7 +129,9 @@ _OUTPUT: dict[tuple[str, str], str] = {}
 
 
 def _marked(path: Path) -> set[int]:
-    return {number for number, line in enumerate(path.read_text("utf-8").splitlines(), 1) if MARK.search(line)}
+    return {
+        number for number, line in enumerate(path.read_text("utf-8").splitlines(), 1) if MARK.search(line)
+    }
 
 
 CHECKERS = ["mypy_errors", "pyright_errors"]
@@ -140,7 +142,8 @@ def test_definitions_and_readme_examples_type_check(
     checker: str, workspace: Path, request: pytest.FixtureRequest
 ) -> None:
     errors: dict[str, set[int]] = request.getfixturevalue(checker)
-    clean = [f for f in map(str, _files(workspace)) if not f.startswith("cases/") or f == "cases/_app.py"]
+    files = map(str, _files(workspace))
+    clean = [f for f in files if not f.startswith("cases/") or f == "cases/_app.py"]
     assert len([f for f in clean if f.startswith("readme/")]) >= 8
     failing = {f: sorted(errors[f]) for f in clean if errors.get(f)}
     output = _OUTPUT[(checker.removesuffix("_errors"), str(workspace))]
