@@ -27,7 +27,11 @@ APPLICATION_KEY = KEY_PREFIX + "argoproj.io_Application"
 @cache
 def lua_script(name: str) -> str:
     """The Lua health script ``name`` (``kro_instance``, ``kro_rgd`` or ``application``)."""
-    return resources.files("kro_gen.gitops.argocd").joinpath("lua", f"{name}.lua").read_text(encoding="utf-8")
+    folder = resources.files("kro_gen.gitops.argocd").joinpath("lua")
+    text = folder.joinpath(f"{name}.lua").read_text(encoding="utf-8")
+    if name.startswith("kro_"):  # a deleting or status-less kro object reads the same to both checks
+        text = folder.joinpath("kro_common.lua").read_text(encoding="utf-8") + text
+    return text
 
 
 def health_key(group: str, kind: str) -> str:

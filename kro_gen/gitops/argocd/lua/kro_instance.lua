@@ -4,17 +4,7 @@
 -- Ready True is Healthy. A False condition is Degraded only when kro also reports an error state
 -- (ResourcesReady is False while kro merely waits for a readyWhen, with state IN_PROGRESS); otherwise
 -- Progressing, with the message that says what kro waits for.
-local meta = obj.metadata or {}
-if meta.deletionTimestamp ~= nil then
-  local message = "Deleting"
-  if meta.finalizers ~= nil and #meta.finalizers > 0 then
-    message = "Deleting; waiting for finalizers: " .. table.concat(meta.finalizers, ", ")
-  end
-  return { status = "Progressing", message = message }
-end
-if obj.status == nil or obj.status.conditions == nil then
-  return { status = "Progressing", message = "Waiting for kro to report status" }
-end
+-- (the deletion and no-status checks of kro_common.lua come first)
 local kro_conditions = { "InstanceManaged", "GraphResolved", "ResourcesReady", "Ready" }
 local seen = {}
 for _, condition in ipairs(obj.status.conditions) do

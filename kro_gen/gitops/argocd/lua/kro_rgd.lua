@@ -3,17 +3,7 @@
 -- the current generation count. Ready True is Healthy; any of these conditions False is Degraded with
 -- the failing condition's message (kro sets False only for failures: a rejected graph, a CRD change it
 -- refused, a controller that did not start; waiting is Unknown). Anything else is Progressing.
-local meta = obj.metadata or {}
-if meta.deletionTimestamp ~= nil then
-  local message = "Deleting"
-  if meta.finalizers ~= nil and #meta.finalizers > 0 then
-    message = "Deleting; waiting for finalizers: " .. table.concat(meta.finalizers, ", ")
-  end
-  return { status = "Progressing", message = message }
-end
-if obj.status == nil or obj.status.conditions == nil then
-  return { status = "Progressing", message = "Waiting for kro to report status" }
-end
+-- (the deletion and no-status checks of kro_common.lua come first)
 local kro_conditions = { "GraphRevisionsResolved", "GraphAccepted", "KindReady", "ControllerReady", "Ready" }
 local seen = {}
 for _, condition in ipairs(obj.status.conditions) do
