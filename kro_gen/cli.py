@@ -441,6 +441,38 @@ def crd_command(state: _State, rgd: str, crds: tuple[Path, ...]) -> None:
     click.echo(dump_all([crd_for_rgd(found.body, registry) for found in rgds]), nl=False)
 
 
+@cli.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+def test_command(state: _State, paths: tuple[Path, ...]) -> None:
+    """Run RGD fixture tests: every *.kro-test.yaml under PATHS (default: the project folder).
+
+    Each test renders an instance of an RGD file or graph (as render --instance does) and compares
+    the objects with the expected ones (partial match, as chainsaw asserts). Prints a diff per failing
+    test; exit 1 when one fails, 2 when a fixture is malformed or none is found.
+    """
+    from kro_gen.pipeline.fixtures import run_all
+    from kro_gen.pipeline.toolbox import graph_lookup, project_config
+
+    config = project_config(state.project)
+    outcomes = run_all(list(paths) or [state.project], config, graph_lookup(config))
+    if not outcomes:
+        raise click.UsageError(
+            f"no *.kro-test.yaml fixtures under {', '.join(map(str, paths or [state.project]))}"
+        )
+    for outcome in outcomes:
+        word = "PASS" if outcome.passed else ("ERROR" if outcome.broken else "FAIL")
+        click.echo(f"{word} {outcome.fixture.name} ({outcome.fixture.where})")
+        for line in outcome.lines:
+            click.echo(line)
+    failed = sum(1 for o in outcomes if not o.passed)
+    click.echo(f"{len(outcomes) - failed} fixtures passed, {failed} failed")
+    if any(o.broken for o in outcomes):
+        sys.exit(2)
+    if failed:
+        sys.exit(1)
+
+
 @cli.command()
 @click.argument("graph")
 @click.pass_obj
