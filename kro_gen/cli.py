@@ -350,6 +350,12 @@ def _render_instance(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Instance file to check against the CRD the one RGD in PATHS generates (repeatable).",
 )
+@click.option(
+    "--one-cluster",
+    is_flag=True,
+    help="The PATHS are applied to one cluster: any two RGDs generating one CRD conflict "
+    "(default: only RGDs in one file or one kustomization build).",
+)
 @click.pass_obj
 def validate(
     state: _State,
@@ -358,6 +364,7 @@ def validate(
     strict: bool,
     crds: tuple[Path, ...],
     instances: tuple[Path, ...],
+    one_cluster: bool,
 ) -> None:
     """Check the project's graphs (no PATHS), or RGD, instance and manifest YAML files (PATHS).
 
@@ -371,8 +378,10 @@ def validate(
 
     if instances:
         findings = _validate_instances(state, paths, crds, instances)
+    elif paths:
+        findings = _validate_files(state, paths, crds, one_cluster=one_cluster)
     else:
-        findings = _validate_files(state, paths, crds) if paths else _validate_project(state, crds)
+        findings = _validate_project(state, crds)
     click.echo(report.format_findings(findings, fmt))
     sys.exit(report.exit_code(findings, strict))
 
@@ -408,7 +417,9 @@ def _validate_project(state: _State, crds: Sequence[Path]) -> list[Finding]:
         return failed.findings
 
 
-def _validate_files(state: _State, paths: Sequence[Path], crds: Sequence[Path]) -> list[Finding]:
+def _validate_files(
+    state: _State, paths: Sequence[Path], crds: Sequence[Path], *, one_cluster: bool
+) -> list[Finding]:
     from kro_gen.check import check_files
     from kro_gen.pipeline.checks import make_registry
     from kro_gen.project.config import find_pyproject
@@ -417,7 +428,8 @@ def _validate_files(state: _State, paths: Sequence[Path], crds: Sequence[Path]) 
     if find_pyproject(state.project) is not None:
         config = state.config()
         version, crd_files = config.kubernetes_version, [*config.crd_paths, *crds]
-    return check_files(paths, registry=make_registry(version, crd_files, []))
+    registry = make_registry(version, crd_files, [])
+    return check_files(paths, registry=registry, one_cluster=one_cluster)
 
 
 @cli.command("crd")

@@ -73,6 +73,7 @@ def check_rgd(rgd: Mapping[str, Any], *, location: Location, registry: Any | Non
     from kro_gen.check.rules_identity import check_identity
     from kro_gen.check.rules_metadata import check_metadata
     from kro_gen.check.rules_objects import check_duplicate_objects
+    from kro_gen.check.rules_printer_columns import check_printer_columns
     from kro_gen.check.rules_resources import check_resources
     from kro_gen.check.rules_schema import check_schema, parse_schema
     from kro_gen.check.rules_sites import collect_sites
@@ -84,6 +85,7 @@ def check_rgd(rgd: Mapping[str, Any], *, location: Location, registry: Any | Non
     parsed = parse_schema(view)
     found = check_identity(view)
     found += check_schema(view, sites, parsed)
+    found += check_printer_columns(view, parsed)
     found += check_resources(view)
     found += check_for_each(view, sites, registry)
     found += check_metadata(view, registry)

@@ -9,7 +9,9 @@ keys with their lines instead of raising.
 Then each object is checked by what it is: RGDs with :func:`kro_gen.check.check_rgd`, instances of
 any RGD among the given files with :func:`kro_gen.check.check_instance`, everything else against
 its Kubernetes schema. CRDs and RGDs found in the files are registered first, so templates and
-instances that use them are checked against their real schemas. Findings name ``file:line``.
+instances that use them are checked against their real schemas. Two RGDs generating one CRD are
+compared only where the files say they reach one cluster (:mod:`kro_gen.check.kind_conflicts`).
+Findings name ``file:line``.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kro_gen.check.findings import Finding
 from kro_gen.check.rules_base import RGD_API_VERSION, RGD_KIND, Path, format_path, parse_path
 from kro_gen.errors import KroGenError, Location
+
+if TYPE_CHECKING:
+    from kro_gen.check.kind_conflicts import GeneratedKind
 
 YAML_SUFFIXES = (".yaml", ".yml")
 #: kustomization.yaml files (``kustomize.config.k8s.io``) are build instructions, not objects.
@@ -192,20 +197,27 @@ def yaml_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list
     return list(dict.fromkeys(files)), problems
 
 
-def check_files(paths: Iterable[str | os.PathLike[str]], *, registry: Any | None = None) -> list[Finding]:
+def check_files(
+    paths: Iterable[str | os.PathLike[str]], *, registry: Any | None = None, one_cluster: bool = False
+) -> list[Finding]:
     """Check every object in the YAML files under ``paths`` (see the module docstring).
 
     Args:
         paths: files and directories (``*.yaml``/``*.yml``, recursively).
         registry: a :class:`~kro_gen.registry.SchemaRegistry`; a default one when None.
             CRDs and RGDs found in the files are added to it.
+        one_cluster: the files are all applied to one cluster, so any two RGDs generating one CRD
+            conflict (otherwise only RGDs in one file or one kustomization build do).
     """
     from kro_gen.check import check_instance, check_rgd, default_registry
+    from kro_gen.check.kind_conflicts import kind_conflicts
 
     files, findings = yaml_files(paths)
     loaded = [_load_file(name, findings) for name in files]
     registry = registry if registry is not None else default_registry()
-    rgds = _register(loaded, registry, findings)
+    kinds: list[GeneratedKind] = []
+    rgds = _register(loaded, registry, findings, kinds)
+    findings += kind_conflicts(kinds, _cluster_sets(loaded, one_cluster))
     for item in loaded:
         for document, base, body in item.objects:
             where = Location(file=item.file, path=format_path(base) or None)
@@ -282,12 +294,32 @@ def _looks_like_rgd(body: Mapping[str, Any]) -> bool:
     )
 
 
-def _register(loaded: list[_Loaded], registry: Any, findings: list[Finding]) -> list[Mapping[str, Any]]:
+def _cluster_sets(loaded: list[_Loaded], one_cluster: bool) -> list[set[str]]:
+    """The sets of files (resolved paths) that reach one cluster together: each kustomization build
+    among the files, or all of them with ``one_cluster``."""
+    from kro_gen.check.kind_conflicts import KUSTOMIZATION_NAMES, kustomization_sets
+
+    if one_cluster:
+        return [{str(FsPath(item.file).resolve()) for item in loaded}]
+    kustomizations = {
+        item.file: item.documents[0].body
+        for item in loaded
+        if FsPath(item.file).name in KUSTOMIZATION_NAMES
+        and item.documents
+        and isinstance(item.documents[0].body, Mapping)
+    }
+    return kustomization_sets(kustomizations)
+
+
+def _register(
+    loaded: list[_Loaded], registry: Any, findings: list[Finding], kinds: list[GeneratedKind]
+) -> list[Mapping[str, Any]]:
     """Register CRDs, then RGDs (inner graphs first), from the files; return the RGDs (for matching
-    instances)."""
+    instances) and add the kind each generates to ``kinds``."""
+    from kro_gen.check.kind_conflicts import generated_kind
+
     rgds: list[Mapping[str, Any]] = []
     registrable: list[Mapping[str, Any]] = []
-    owners: dict[tuple[str, str], str] = {}
     for item in loaded:
         for document, base, body in item.objects:
             where = f"{item.file}:{document.line_of((*base, 'spec', 'schema', 'kind'))}"
@@ -295,14 +327,15 @@ def _register(loaded: list[_Loaded], registry: Any, findings: list[Finding]) -> 
                 if body.get("kind") == "CustomResourceDefinition" and hasattr(registry, "register_crd"):
                     registry.register_crd(body, source=item.file)
                 elif _is_rgd(body):
-                    findings += _conflict(body, where, owners)
+                    if (kind := generated_kind(body, where, item.file)) is not None:
+                        kinds.append(kind)
                     rgds.append(body)
                     if body.get("apiVersion") == RGD_API_VERSION:
                         registrable.append(body)
             except KroGenError as error:
                 findings.append(
                     Finding(
-                        error.rule or "crd-invalid",
+                        error.rule or "crd-file",
                         error.message,
                         Location(file=f"{item.file}:{document.line_of(base)}"),
                         error.hint or "fix the object",
@@ -313,26 +346,6 @@ def _register(loaded: list[_Loaded], registry: Any, findings: list[Finding]) -> 
 
         register_rgds(registry, registrable)
     return rgds
-
-
-def _conflict(rgd: Mapping[str, Any], where: str, owners: dict[tuple[str, str], str]) -> list[Finding]:
-    """An error when an earlier RGD already generates the same kind in the same group (one CRD)."""
-    identity = instance_api_version(rgd)
-    if identity is None:
-        return []
-    group, kind = identity[0].rsplit("/", 1)[0], identity[1]
-    first = owners.setdefault((group, kind), where)
-    if first == where:
-        return []
-    return [
-        Finding(
-            "rgd-kind-conflict",
-            f"kind {kind} in group {group} is also generated by the RGD at {first}; both would own one CRD "
-            "and kro refuses the second (CRD is owned by another ResourceGraphDefinition)",
-            Location(file=where, path="spec.schema.kind"),
-            "give one of them another kind or group, or delete the duplicate RGD",
-        )
-    ]
 
 
 def instance_api_version(rgd: Mapping[str, Any]) -> tuple[str, str] | None:

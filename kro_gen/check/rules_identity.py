@@ -1,7 +1,20 @@
-"""Identity rules: the RGD's own apiVersion/kind/name/annotations and ``spec.schema``'s identity fields.
+"""Identity rules: the RGD's own apiVersion/kind/name/annotations and ``spec.schema``'s identity fields
+(printer columns are in :mod:`kro_gen.check.rules_printer_columns`).
 
 These are mostly what the RGD CRD enforces at ``kubectl apply`` time (patterns, the scope enum, no
-unknown fields) plus the server-defaulted fields that make a GitOps tool show a permanent diff.
+unknown fields).
+
+An RGD that leaves ``spec.schema.group`` or ``scope`` out is fine, and gets no finding. The RGD CRD
+defaults them (``default: kro.run``, ``default: Namespaced``; ``api/v1alpha1`` ``+kubebuilder:default``),
+so the API server stores the defaults, and kro reads them as written (``pkg/graph/hash`` even folds
+an empty group or scope into the defaults, so no new GraphRevision follows). Neither GitOps tool
+shows a diff for a field the server defaulted: Argo CD's three-way diff
+(``gitops-engine/pkg/diff/diff.go``, ``ThreeWayDiff``) patches the live object with the change from
+the last applied to the desired manifest, and a field absent from both is left as it is live; its
+server-side diff and Flux's drift check (``fluxcd/pkg/ssa`` ``manager_diff.go``) compare the live
+object with a dry-run apply of the manifest, which the API server defaults in the same way. Earlier
+releases warned here ("GitOps shows a diff"); kro's own examples all omit both fields. Changing a
+group or scope that was set (explicitly or by default) is still refused: see ``immutable-change``.
 """
 
 from __future__ import annotations
@@ -58,8 +71,6 @@ _SCHEMA_KEYS = frozenset(
 )
 _SCHEMA_METADATA_KEYS = frozenset({"labels", "annotations"})
 _MAIN_ONLY = {"shortNames": "schema.shortNames", "categories": "schema.categories"}
-_COLUMN_KEYS = frozenset({"name", "type", "jsonPath", "description", "format", "priority"})
-_COLUMN_TYPES = frozenset({"integer", "number", "string", "boolean", "date"})
 
 
 def check_identity(view: RgdView) -> list[Finding]:
@@ -89,7 +100,6 @@ def check_identity(view: RgdView) -> list[Finding]:
         return found
     found += _check_schema_keys(view)
     found += _check_schema_identity(view)
-    found += _check_printer_columns(view)
     return found
 
 
@@ -249,16 +259,7 @@ def _check_schema_identity(view: RgdView) -> list[Finding]:
             )
     found += _check_group(view)
     scope = schema.get("scope")
-    if scope is None:
-        found.append(
-            warning(
-                "schema-scope",
-                "spec.schema.scope is not set; the API server fills in Namespaced, so GitOps shows a diff",
-                view.at((*base, "scope")),
-                "set scope: Namespaced (or Cluster) explicitly",
-            )
-        )
-    elif scope not in ("Namespaced", "Cluster"):
+    if scope is not None and scope not in ("Namespaced", "Cluster"):  # unset: Namespaced (see above)
         found.append(
             finding(
                 "schema-scope",
@@ -273,15 +274,8 @@ def _check_schema_identity(view: RgdView) -> list[Finding]:
 def _check_group(view: RgdView) -> list[Finding]:
     path = ("spec", "schema", "group")
     group = view.schema.get("group")
-    if group is None:
-        return [
-            warning(
-                "schema-group",
-                "spec.schema.group is not set; the API server fills in kro.run, so GitOps shows a diff",
-                view.at(path),
-                "set group explicitly, e.g. group: kro.run or your own domain such as platform.example.com",
-            )
-        ]
+    if group is None:  # the CRD defaults it to kro.run (see the module docstring)
+        return []
     if not isinstance(group, str) or "." not in group or len(group) > 253 or not DNS_SUBDOMAIN.match(group):
         return [
             finding(
@@ -293,64 +287,3 @@ def _check_group(view: RgdView) -> list[Finding]:
             )
         ]
     return []
-
-
-def _check_printer_columns(view: RgdView) -> list[Finding]:
-    base = ("spec", "schema", "additionalPrinterColumns")
-    columns = view.schema.get("additionalPrinterColumns")
-    if columns is None:
-        return []
-    if not isinstance(columns, list):
-        return [
-            finding(
-                "rgd-field-type",
-                f"additionalPrinterColumns must be a list, not a {type_name(columns)}",
-                view.at(base),
-                "write a list of {name, type, jsonPath} entries",
-            )
-        ]
-    found: list[Finding] = []
-    for index, column in enumerate(columns):
-        path = (*base, index)
-        if not isinstance(column, Mapping):
-            found.append(
-                finding(
-                    "printer-column",
-                    "a printer column must be a map",
-                    view.at(path),
-                    "use {name, type, jsonPath}",
-                )
-            )
-            continue
-        found += unknown_keys(column, _COLUMN_KEYS, path, view, where="a printer column")
-        for key in ("name", "type", "jsonPath"):
-            if not isinstance(column.get(key), str) or not column.get(key):
-                found.append(
-                    finding(
-                        "printer-column",
-                        f"printer column {index} has no {key}",
-                        view.at((*path, key)),
-                        f"set {key} (e.g. name: Replicas, type: integer, jsonPath: .status.replicas)",
-                    )
-                )
-        if isinstance(column.get("type"), str) and column["type"] not in _COLUMN_TYPES:
-            found.append(
-                finding(
-                    "printer-column",
-                    f"printer column type {column['type']!r} is not one of "
-                    f"{', '.join(sorted(_COLUMN_TYPES))}",
-                    view.at((*path, "type")),
-                    "use integer, number, string, boolean or date",
-                )
-            )
-    if columns and not any(isinstance(c, Mapping) and c.get("jsonPath") == ".status.state" for c in columns):
-        found.append(
-            warning(
-                "printer-column",
-                "additionalPrinterColumns replaces kro's default State/Ready/Age columns, and none shows "
-                ".status.state",
-                view.at(base),
-                "add {name: State, type: string, jsonPath: .status.state} to keep kubectl get informative",
-            )
-        )
-    return found

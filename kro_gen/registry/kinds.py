@@ -10,7 +10,10 @@ kro type-checks every template against the OpenAPI schema the cluster serves for
 - CRDs (``register_crd``) add every served version, converted by :mod:`kro_gen.registry.crd_schema`;
 - the kinds RGDs generate are added with :meth:`SchemaRegistry.register_kind` by
   :func:`kro_gen.check.rgd_kinds.register_rgds` (their status is typed as kro infers it, which takes
-  the CEL type checker, a layer above this one).
+  the CEL type checker, a layer above this one);
+- the Argo CD and Flux kinds (``Application``, ``Kustomization``, ``GitRepository``...) come from the
+  CRDs bundled in :mod:`kro_gen.registry.gitops_crds`, read on first use; a registered CRD of the same
+  group, version and kind wins.
 
 Schemas stay as JSON Schema dicts whose ``$ref`` point into the bundled definitions; :meth:`deref`
 follows them and :meth:`field_schema` walks a field path.
@@ -28,6 +31,7 @@ from typing import Any
 
 from kro_gen.errors import ConfigError
 from kro_gen.registry.crd_schema import PRESERVE, crd_versions, structural_to_jsonschema
+from kro_gen.registry.gitops_crds import BUNDLED_KINDS
 
 #: The Kubernetes version whose schemas are used unless configured (kro v0.9.3 builds against 1.35
 #: libraries but runs on any supported cluster; 1.32 is the oldest minor still widely deployed).
@@ -221,12 +225,10 @@ class SchemaRegistry:
                 hint="check that the file is a complete CRD (as `kubectl get crd NAME -o yaml` prints it)",
                 rule="crd-file",
             )
-        namespaced = spec.get("scope", "Namespaced") != "Cluster"
         added = []
-        for version, openapi in versions:
-            schema = structural_to_jsonschema(openapi, resource_root=True)
-            self._custom[(group, version, kind)] = _Custom(schema, namespaced, where)
-            added.append((f"{group}/{version}", kind))
+        for gvk, custom in _crd_customs(crd, group, kind, versions, where).items():
+            self._custom[gvk] = custom
+            added.append((f"{gvk[0]}/{gvk[1]}", kind))
         return added
 
     def register_crd_file(self, path: str | FsPath) -> list[tuple[str, str]]:
@@ -269,10 +271,17 @@ class SchemaRegistry:
 
     # lookup -------------------------------------------------------------------------------------
 
+    def _custom_for(self, gvk: Gvk) -> _Custom | None:
+        """A registered kind, else a bundled Argo CD or Flux kind, else None."""
+        custom = self._custom.get(gvk)
+        if custom is None and gvk in BUNDLED_KINDS:
+            custom = _bundled_customs(self.kubernetes_version).get(gvk)
+        return custom
+
     def schema_for(self, api_version: str, kind: str) -> dict[str, Any] | None:
         """The JSON schema of a kind, or None when unknown. ``$ref`` inside resolve with :meth:`deref`."""
         gvk = (*split_api_version(api_version), kind)
-        custom = self._custom.get(gvk)
+        custom = self._custom_for(gvk)
         if custom is not None:
             return custom.schema
         name = self._builtins.by_gvk.get(gvk)
@@ -285,7 +294,7 @@ class SchemaRegistry:
     def is_namespaced(self, api_version: str, kind: str) -> bool | None:
         """True/False for known kinds, None when the kind is unknown."""
         group, version = split_api_version(api_version)
-        custom = self._custom.get((group, version, kind))
+        custom = self._custom_for((group, version, kind))
         if custom is not None:
             return custom.namespaced
         if (group, version, kind) not in self._builtins.by_gvk:
@@ -294,7 +303,7 @@ class SchemaRegistry:
 
     def api_versions_of(self, kind: str) -> list[str]:
         """Every apiVersion under which ``kind`` is known (for "did you mean" hints)."""
-        gvks = set(self._builtins.by_gvk) | set(self._custom)
+        gvks = set(self._builtins.by_gvk) | set(self._custom) | BUNDLED_KINDS
         return sorted(f"{g}/{v}" if g else v for g, v, k in gvks if k == kind)
 
     def deref(self, node: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -333,7 +342,7 @@ class SchemaRegistry:
     def validator_for(self, api_version: str, kind: str) -> Any | None:
         """A cached JSON Schema validator for this kind (None when unknown)."""
         gvk = (*split_api_version(api_version), kind)
-        custom = self._custom.get(gvk)
+        custom = self._custom_for(gvk)
         if custom is not None:
             if custom.validator is None:
                 custom.validator = _make_validator(custom.schema, self._builtins)
@@ -345,6 +354,33 @@ class SchemaRegistry:
         if gvk not in builtins.validators:
             builtins.validators[gvk] = _make_validator({"$ref": f"{DEFS_URI}{_DEFS_MARK}{name}"}, builtins)
         return builtins.validators[gvk]
+
+
+def _crd_customs(
+    crd: Mapping[str, Any], group: str, kind: str, versions: Sequence[tuple[str, Any]], where: str
+) -> dict[Gvk, _Custom]:
+    """One entry per served version of a CRD (already checked by ``register_crd``)."""
+    namespaced = as_map(crd.get("spec")).get("scope", "Namespaced") != "Cluster"
+    return {
+        (group, version, kind): _Custom(
+            structural_to_jsonschema(openapi, resource_root=True), namespaced, where
+        )
+        for version, openapi in versions
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def _bundled_customs(kubernetes_version: str) -> dict[Gvk, _Custom]:
+    """The bundled Argo CD and Flux kinds (per Kubernetes version: their validators resolve ObjectMeta
+    in that version's definitions)."""
+    from kro_gen.registry.gitops_crds import bundled_crds
+
+    customs: dict[Gvk, _Custom] = {}
+    for crd in bundled_crds():
+        spec = as_map(crd.get("spec"))
+        where = f"bundled CRD {_crd_name(crd)}"
+        customs.update(_crd_customs(crd, spec["group"], spec["names"]["kind"], crd_versions(crd), where))
+    return customs
 
 
 def _is_open(node: Mapping[str, Any]) -> bool:

@@ -214,12 +214,32 @@ def test_chained_rgds_see_the_inner_status_whatever_the_file_order(tmp_path: Pat
     assert found.location.path == "spec.resources[1].template.data.CONFIG"
 
 
-def test_two_rgds_generating_one_crd_conflict(tmp_path: Path) -> None:
+def test_two_rgds_generating_one_crd_conflict_only_where_they_reach_one_cluster(tmp_path: Path) -> None:
+    other = RGD.replace("name: webapps.example.com", "name: other")
     write(tmp_path, "a.yaml", RGD)
-    write(tmp_path, "b.yaml", RGD.replace("name: webapps.example.com", "name: other"))
-    [found] = [f for f in check_files([tmp_path]) if f.rule == "rgd-kind-conflict"]
-    assert found.location.file == f"{tmp_path / 'b.yaml'}:8"
-    assert f"{tmp_path / 'a.yaml'}:8" in found.message
+    write(tmp_path, "b.yaml", other)
+
+    def conflicts(*paths: Path, **options: bool) -> list[tuple[str | None, str]]:
+        return [
+            (f.location.file, f.message)
+            for f in check_files(list(paths), **options)
+            if f.rule == "rgd-kind-conflict"
+        ]
+
+    # One folder is not one cluster: kro's examples hold alternative versions side by side.
+    assert conflicts(tmp_path) == []
+    # The caller says the files are one cluster.
+    [(where, message)] = conflicts(tmp_path, one_cluster=True)
+    assert where == f"{tmp_path / 'b.yaml'}:8" and f"{tmp_path / 'a.yaml'}:8" in message
+    # One file is applied as one.
+    write(tmp_path, "both/c.yaml", RGD + "---\n" + other)
+    [(where, _)] = conflicts(tmp_path / "both")
+    assert where == f"{tmp_path / 'both/c.yaml'}:29"
+    # One kustomization build, through a listed folder with its own kustomization.
+    write(tmp_path, "cluster/kustomization.yaml", "resources: [../a.yaml, apps]\n")
+    write(tmp_path, "cluster/apps/kustomization.yaml", "resources: [../../b.yaml, https://x.io/y.yaml]\n")
+    [(where, _)] = conflicts(tmp_path / "a.yaml", tmp_path / "b.yaml", tmp_path / "cluster")
+    assert where == f"{tmp_path / 'b.yaml'}:8"
 
 
 def test_documents_that_are_not_objects(tmp_path: Path) -> None:
@@ -232,3 +252,10 @@ def test_kustomize_build_files_are_not_objects(tmp_path: Path) -> None:
         tmp_path, "kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
     )
     assert check_files([path]) == []
+
+
+def test_a_file_that_is_not_utf8_is_one_finding(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("data: caf\xe9\n".encode("latin-1"))
+    [found] = check_files([path])
+    assert (found.rule, found.location.file) == ("file-unreadable", str(path))

@@ -1,7 +1,8 @@
-"""Identity rules: RGD header, annotations, spec.schema identity fields, printer columns."""
+"""Identity rules: RGD header, annotations, spec.schema identity fields."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,13 +50,17 @@ def test_valid_versions_pass(version: str) -> None:
     assert identity(rgd) == []
 
 
-def test_missing_group_and_scope_are_warnings_about_server_defaults() -> None:
-    found = identity(build_rgd(group=None, scope=None))
-    assert {(f.rule, f.severity) for f in found} == {
-        ("schema-group", Severity.WARNING),
-        ("schema-scope", Severity.WARNING),
-    }
-    assert any("kro.run" in f.message for f in found)
+def test_missing_group_and_scope_are_fine_the_rgd_crd_defaults_them() -> None:
+    """The RGD CRD defaults group to kro.run and scope to Namespaced; the stored object is the same as
+    with both written, so no GitOps tool shows a diff (evidence in rules_identity's docstring)."""
+    assert identity(build_rgd(group=None, scope=None)) == []
+    crd = Path("/work/shared/reference/kro/kro.run_resourcegraphdefinitions.v0.9.3.yaml")
+    if crd.is_file():  # the evidence itself, where the reference material is at hand
+        from ruamel.yaml import YAML
+
+        schema = YAML(typ="safe", pure=True).load(crd.read_text())["spec"]["versions"][0]["schema"]
+        props = schema["openAPIV3Schema"]["properties"]["spec"]["properties"]["schema"]["properties"]
+        assert (props["group"]["default"], props["scope"]["default"]) == ("kro.run", "Namespaced")
 
 
 def test_header_errors() -> None:
@@ -114,23 +119,3 @@ def test_annotations_only_allow_breaking_changes_is_known() -> None:
     }
     rgd["metadata"]["annotations"] = {"kro.run/allow-breaking-changes": "true"}
     assert identity(rgd) == []
-
-
-def test_printer_columns() -> None:
-    rgd = build_rgd()
-    rgd["spec"]["schema"]["additionalPrinterColumns"] = [
-        {"name": "Replicas", "type": "int", "jsonPath": ".status.replicas"},
-        {"name": "State", "jsonPath": ".status.state"},
-    ]
-    assert where(identity(rgd)) == {
-        ("printer-column", None, "spec.schema.additionalPrinterColumns[0].type"),
-        ("printer-column", None, "spec.schema.additionalPrinterColumns[1].type"),
-    }
-
-
-def test_printer_columns_without_state_warn_that_defaults_are_gone() -> None:
-    rgd = build_rgd()
-    columns = [{"name": "R", "type": "integer", "jsonPath": ".status.r"}]
-    rgd["spec"]["schema"]["additionalPrinterColumns"] = columns
-    [found] = identity(rgd)
-    assert (found.rule, found.severity) == ("printer-column", Severity.WARNING)
