@@ -64,7 +64,7 @@ def test_validate_instance_reports_the_api_servers_errors_with_lines(tmp_path: P
     assert result.exit_code == 1
     errors = [line for line in result.stdout.splitlines() if "error[" in line]
     assert len(errors) == 1
-    assert "invalid-instance-max-items.yaml:8" in errors[0]
+    assert "invalid-instance-max-items.yaml:8" in errors[0] and "error[instance-schema]" in errors[0]
     assert "spec.tags: Too many: 4: must have at most 3 items" in errors[0]
 
 

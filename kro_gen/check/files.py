@@ -34,6 +34,9 @@ YAML_SUFFIXES = (".yaml", ".yml")
 #: kustomization.yaml files (``kustomize.config.k8s.io``) are build instructions, not objects.
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
 
+#: A document with none of these keys is not a Kubernetes object (Helm values, a tool's config file);
+#: one with some of them but no apiVersion or kind is a broken object (``manifest-type-meta``).
+_OBJECT_KEYS = frozenset({"apiVersion", "kind", "metadata"})
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
@@ -229,6 +232,8 @@ def check_files(
                 found = check_rgd(body, location=Location(file=item.file), registry=registry)
             elif str(body.get("apiVersion", "")).startswith(KUSTOMIZE_GROUP + "/"):
                 continue  # a kustomize build file, never applied to a cluster
+            elif not _OBJECT_KEYS & body.keys():
+                continue  # no apiVersion, kind or metadata: Helm values or a tool's config, not an object
             else:
                 found = _check_manifest(body, registry, where)
             findings += [_with_line(f, item.file, document, base) for f in found]

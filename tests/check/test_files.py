@@ -259,3 +259,12 @@ def test_a_file_that_is_not_utf8_is_one_finding(tmp_path: Path) -> None:
     path.write_bytes("data: caf\xe9\n".encode("latin-1"))
     [found] = check_files([path])
     assert (found.rule, found.location.file) == ("file-unreadable", str(path))
+
+
+def test_yaml_that_is_no_kubernetes_object_is_skipped_but_a_broken_object_is_not(tmp_path: Path) -> None:
+    """Helm values (``gitops/argocd/config/helm-values.*.yaml``) have no apiVersion, kind or metadata;
+    a manifest that has metadata but lost its kind is still reported."""
+    values = write(tmp_path, "values.yaml", "configs:\n  cm:\n    key: value\n")
+    broken = write(tmp_path, "broken.yaml", "apiVersion: v1\nmetadata:\n  name: x\n")
+    assert check_files([values]) == []
+    assert [f.rule for f in check_files([broken])] == ["manifest-type-meta"]
