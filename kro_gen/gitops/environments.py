@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kro_gen.emit.yamlio import dump_yaml
-from kro_gen.errors import Location, ValidationError
+from kro_gen.errors import DefinitionError, Location, ValidationError
 from kro_gen.gitops import annotations as ann
 from kro_gen.gitops import layout
 from kro_gen.gitops.hygiene import check_object
@@ -93,22 +93,24 @@ def plan_environment(
         config_source: where environments are configured (named in the Namespace file's header).
     """
     folder = layout.env_dir(env.target.name)
-    bodies: list[tuple[dict[str, Any], str, str]] = []  # (annotated body, source, description)
+    bodies: list[tuple[dict[str, Any], str, str, str]] = []  # (annotated body, source, site, description)
     for doc in env.documents:
         body = annotate(doc, env, graphs.get(doc.graph))
-        bodies.append((body, doc.source, f"{doc.source} (graph {doc.graph!r})"))
-    namespaces = {b["metadata"]["name"] for b, _, _ in bodies if b["kind"] == "Namespace"}
+        bodies.append(
+            (body, doc.source, doc.site or doc.source, f"{doc.site or doc.source} (graph {doc.graph!r})")
+        )
+    namespaces = {b["metadata"]["name"] for b, _, _, _ in bodies if b["kind"] == "Namespace"}
     if owns_namespace and env.target.namespace not in namespaces:
         body = ann.stamp(_namespace_object(env.target.namespace), ann.namespace_annotations(), Location())
-        bodies.append((body, config_source, "the environment's namespace"))
+        bodies.append((body, config_source, config_source, "the environment's namespace"))
 
     files: dict[str, str] = {}
     owners: dict[str, str] = {}
-    for body, source, description in bodies:
-        where = Location(file=source, environment=env.target.name)
+    for body, source, site, description in bodies:
+        where = Location(file=site, environment=env.target.name)
         path = f"{folder}/{layout.object_file(body['kind'], body['metadata']['name'], where)}"
         if path in owners:
-            raise ValidationError(
+            raise DefinitionError(
                 f"{owners[path]} and {description} both map to {path}",
                 location=where,
                 hint="give one of the objects another metadata.name: one object per file",
@@ -116,7 +118,7 @@ def plan_environment(
             )
         owners[path] = description
         files[path] = dump_yaml(body, header=layout.header([source]))
-    sources = [source for _, source, _ in bodies]
+    sources = [source for _, source, _, _ in bodies]
     files[f"{folder}/{layout.KUSTOMIZATION}"] = layout.kustomization(
         [posixpath.basename(path) for path in files], sources
     )

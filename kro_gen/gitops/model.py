@@ -84,6 +84,7 @@ class Document:
             orders them by kind instead, see annotations.manifest_wave);
             instances: the graph's depth.
         source: the definition file that produced it.
+        site: the user's ``file:line`` that declared it (the instance), named by errors about it.
     """
 
     body: dict[str, Any]
@@ -91,6 +92,7 @@ class Document:
     role: Role
     wave: int
     source: str
+    site: str | None = None
 
 
 @dataclass(frozen=True)

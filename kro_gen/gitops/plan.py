@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kro_gen.errors import ConfigError, Location, ValidationError
+from kro_gen.errors import ConfigError, DefinitionError, Location, ValidationError
 from kro_gen.gitops import layout, topology
 from kro_gen.gitops.annotations import api_group
 from kro_gen.gitops.argocd import plan_argocd
@@ -109,10 +109,12 @@ def _check_shared_objects(environments: Sequence[EnvironmentArtifact]) -> None:
                 other = owners.setdefault(key, env.target.name)
                 if other != env.target.name:
                     _group, kind, namespace, name = key
-                    raise ValidationError(
+                    raise DefinitionError(
                         f"{kind} {namespace + '/' if namespace else ''}{name} is applied by environments "
                         f"{other!r} and {env.target.name!r} on cluster {cluster.name!r}",
-                        location=Location(file=doc.source, graph=doc.graph, environment=env.target.name),
+                        location=Location(
+                            file=doc.site or doc.source, graph=doc.graph, environment=env.target.name
+                        ),
                         hint="give each environment its own namespace or object names",
                         rule="shared-object",
                     )

@@ -67,7 +67,9 @@ def graph_documents(
     emitted = instance_document(output.graph, instance, target.namespace)
     if target.mode == "kro":
         findings = check_instance_document(emitted.document, output.rgd, where)
-        return [Document(emitted.document, output.name, "instance", output.depth, output.source)], findings
+        return [
+            Document(emitted.document, output.name, "instance", output.depth, output.source, instance.site)
+        ], findings
     documents: list[Document] = []
     findings = []
     try:
@@ -78,7 +80,9 @@ def graph_documents(
     for manifest in manifests:
         manifest_where = Location(resource=manifest.id).merged(where)
         findings += check_manifest(manifest.body, manifest_where, registry)
-        documents.append(Document(manifest.body, output.name, "manifest", manifest.depth, output.source))
+        documents.append(
+            Document(manifest.body, output.name, "manifest", manifest.depth, output.source, instance.site)
+        )
     return documents, findings
 
 

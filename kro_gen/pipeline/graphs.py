@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kro_gen.errors import DefinitionError, KroGenError, Location
 from kro_gen.graph import BuiltGraph, ResourceGraph
+from kro_gen.project.guard import DEFAULT_TIMEOUT, guarded
 from kro_gen.project.loader import LoadedGraph, user_error
 
 if TYPE_CHECKING:
@@ -92,10 +93,21 @@ def resource_kinds(built: BuiltGraph) -> dict[str, str]:
     return labels
 
 
-def build_graph(loaded: LoadedGraph, definitions_dir: Path) -> BuiltGraph:
-    """Run the graph's builders; an exception in user code becomes a located :class:`DefinitionError`."""
+def build_graph(
+    loaded: LoadedGraph,
+    definitions_dir: Path,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    project: Path | None = None,
+) -> BuiltGraph:
+    """Run the graph's builders, guarded like loading (time limit, no side effects); an exception in user
+    code becomes a located :class:`DefinitionError`."""
     try:
-        return loaded.graph.build()
+        doing = f"building graph {loaded.graph.name!r} of"
+        with guarded(
+            loaded.source_path, definitions_dir, project or definitions_dir.parent, timeout, doing=doing
+        ):
+            return loaded.graph.build()
     except KroGenError:
         raise
     except Exception as error:
@@ -146,7 +158,7 @@ def prepare_graphs(config: ProjectConfig, progress: Callable[[str], None] | None
     """
     from kro_gen.project.loader import load_definitions
 
-    loaded = load_definitions(config.definitions_dir)
+    loaded = load_definitions(config.definitions_dir, timeout=config.definition_timeout, project=config.root)
     if not loaded:
         raise DefinitionError(
             f"no ResourceGraph found in {config.definitions}/",
@@ -158,7 +170,9 @@ def prepare_graphs(config: ProjectConfig, progress: Callable[[str], None] | None
     for item in loaded:
         if progress is not None:
             progress(f"building {item.graph.name}")
-        built[item.graph.name] = build_graph(item, config.definitions_dir)
+        built[item.graph.name] = build_graph(
+            item, config.definitions_dir, timeout=config.definition_timeout, project=config.root
+        )
     depths = chain_depths(built)
     return [
         GraphOutput(

@@ -11,6 +11,7 @@ folder; a bad value is a :class:`~kro_gen.errors.ConfigError` naming the key and
     wiring = ["argocd", "flux"]      # which GitOps wiring to emit ([] = none)
     crds = ["crds/cert-manager.yaml"]   # extra CRDs that templates may use
     kubernetes_version = "1.33"      # schemas to validate manifests against
+    definition_timeout = 60          # seconds a definition file may take to load, and its graphs to build
     lock_timeout = 300               # seconds to wait for another kro-gen run on the same tree
 
     [[tool.kro-gen.environments]]
@@ -99,6 +100,7 @@ class ProjectConfig(BaseModel):
     environments: tuple[Environment, ...] | None = None
     crds: tuple[str, ...] = ()
     kubernetes_version: str | None = None
+    definition_timeout: float = Field(60.0, gt=0)
     lock_timeout: float = Field(300.0, ge=0)
 
     @field_validator("definitions", "output")
@@ -325,6 +327,7 @@ _HINTS = {
     "namespace": _LABEL_HINT,
     "output": 'a folder below the folder of pyproject.toml, e.g. output = "gitops"',
     "definitions": 'a folder below the folder of pyproject.toml, e.g. definitions = "definitions"',
+    "definition_timeout": "a number of seconds, e.g. definition_timeout = 120",
     "lock_timeout": "a number of seconds, e.g. lock_timeout = 600 (0: fail at once when the tree is locked)",
 }
 

@@ -30,6 +30,7 @@ from typing import Any
 from kro_gen.errors import DefinitionError, KroGenError, Location
 from kro_gen.graph import ResourceGraph
 from kro_gen.graph.resource import display_path
+from kro_gen.project.guard import DEFAULT_TIMEOUT, guarded
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _MODULE_PREFIX = "_kro_gen_definition_"
@@ -50,13 +51,20 @@ def definition_files(directory: Path) -> list[Path]:
     )
 
 
-def load_definitions(directory: Path) -> list[LoadedGraph]:
+def load_definitions(
+    directory: Path, *, timeout: float = DEFAULT_TIMEOUT, project: Path | None = None
+) -> list[LoadedGraph]:
     """Import every definition file of ``directory`` and return its module-level graphs.
 
     Graphs come in file order, then in the order the module defines them; a graph reachable from
     two modules (imported by another definition) is listed once, under the file that created it.
-    Raises :class:`DefinitionError` when a file fails to import, when two graphs share a name or a
-    group and kind, or when the folder does not exist.
+    Each file is loaded under :func:`~kro_gen.project.guard.guarded`: within ``timeout`` seconds and
+    without writing files (in the ``project`` folder, default: the folder above ``directory``) or
+    changing the working folder.
+
+    Raises :class:`DefinitionError` when a file fails to import, is not valid UTF-8 (or its declared
+    encoding), takes too long or has side effects, when two graphs share a name or a group and kind, or
+    when the folder does not exist.
     """
     directory = directory.resolve()
     if not directory.is_dir():
@@ -69,8 +77,40 @@ def load_definitions(directory: Path) -> list[LoadedGraph]:
     session = _Session(directory, files)
     with session.active():
         for path in files:
-            session.load(path)
+            check_encoding(path)
+            with guarded(path, directory, project or directory.parent, timeout):
+                session.load(path)
     return _collect(session, files)
+
+
+def check_encoding(path: Path) -> None:
+    """Refuse a file that is not valid UTF-8 (or the encoding its ``coding:`` line declares), naming the
+    line, the column and the byte offset of the first bad byte."""
+    import tokenize
+
+    data = path.read_bytes()
+    try:
+        encoding, _ = tokenize.detect_encoding(iter(data.splitlines(keepends=True)).__next__)
+    except SyntaxError as error:  # an unknown encoding in the coding line
+        raise DefinitionError(
+            f"SyntaxError: {error.msg}",
+            location=Location(file=f"{display_path(str(path))}:{error.lineno or 1}"),
+            hint="declare a known encoding (or none: UTF-8 is the default)",
+            rule="definition-encoding",
+        ) from None
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        bad = data[error.start : error.end].hex(" ")
+        raise DefinitionError(
+            f"the file is not valid {encoding.upper()}: byte 0x{bad} at offset {error.start} "
+            f"(line {line}, column {column}) cannot be decoded ({error.reason})",
+            location=Location(file=f"{display_path(str(path))}:{line}"),
+            hint="save the file as UTF-8 (most editors: 'Save with encoding')",
+            rule="definition-encoding",
+        ) from None
 
 
 def _collect(session: _Session, files: Sequence[Path]) -> list[LoadedGraph]:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml as pyyaml
 
-from kro_gen.errors import ConfigError, ValidationError
+from kro_gen.errors import ConfigError, DefinitionError, ValidationError
 from kro_gen.gitops import annotations as ann
 from kro_gen.gitops.model import Document, EnvironmentArtifact, EnvironmentTarget, TreePlan, TreeSettings
 from kro_gen.gitops.plan import plan_tree
@@ -252,7 +252,7 @@ def test_file_collisions_name_both_objects() -> None:
     twin["metadata"]["namespace"] = "other"
     env = with_documents(development(), Document(twin, "other-graph", "manifest", 0, "defs/other.py"))
     with pytest.raises(
-        ValidationError, match=r"both map to environments/development/configmap-app-config\.yaml"
+        DefinitionError, match=r"both map to environments/development/configmap-app-config\.yaml"
     ):
         plan_tree(graphs(), [env], SETTINGS)
 
@@ -279,7 +279,7 @@ def test_an_object_owned_by_two_environments_of_one_cluster_is_refused() -> None
     copy_env = EnvironmentArtifact(
         dataclasses.replace(staging().target, name="staging2"), staging().documents
     )
-    with pytest.raises(ValidationError, match="applied by environments 'staging' and 'staging2'"):
+    with pytest.raises(DefinitionError, match="applied by environments 'staging' and 'staging2'"):
         plan_tree(graphs(), [staging(), copy_env], SETTINGS)
     # on different clusters the same object is fine
     elsewhere = EnvironmentArtifact(dataclasses.replace(copy_env.target, cluster="other"), copy_env.documents)

@@ -65,18 +65,20 @@ def test_definitions_import_helpers_and_helpers_are_forgotten_after_loading(defi
     assert reloaded.graph.name == "ops-app"
 
 
-def test_a_definition_imported_by_another_is_executed_once(definitions: Path, tmp_path: Path) -> None:
-    runs = tmp_path / "runs.txt"
+def test_a_definition_imported_by_another_is_executed_once(
+    definitions: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[str] = []
+    monkeypatch.setattr(sys, "kro_gen_test_runs", runs, raising=False)  # definitions may not write files
     write(
         definitions,
         "database.py",
-        graph_source("database", "Database")
-        + f"with open({str(runs)!r}, 'a') as f:\n    f.write('ran\\n')\n",
+        graph_source("database", "Database") + "import sys\nsys.kro_gen_test_runs.append('ran')\n",
     )
     # app.py sorts first, so it imports database.py before the loader reaches that file.
     write(definitions, "app.py", graph_source("app", "App") + "from database import graph as inner\n")
     loaded = load_definitions(definitions)
-    assert runs.read_text().splitlines() == ["ran"]
+    assert runs == ["ran"]
     # The graph app.py imported is the very object database.py defines: listed once, under its own file.
     assert [(item.graph.name, item.source_path.name) for item in loaded] == [
         ("app", "app.py"),

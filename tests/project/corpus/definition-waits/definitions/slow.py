@@ -1,0 +1,3 @@
+import time
+
+time.sleep(3600)  # e.g. a network call without a timeout
