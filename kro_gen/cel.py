@@ -20,19 +20,33 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from kro_gen.graph.views import Condition as ConditionView
 
 from kro_gen.errors import ExpressionError, Location
 from kro_gen.expr import nodes as n
 from kro_gen.expr.format_clauses import format_problem
 from kro_gen.expr.render import is_field_name
-from kro_gen.expr.wrapper import CelType, Expr, node_of, require_stringable, template_node, to_node, type_of
+from kro_gen.expr.wrapper import (
+    CelType,
+    Expr,
+    as_expr,
+    has_expression,
+    node_of,
+    require_stringable,
+    template_node,
+    to_node,
+    type_of,
+)
 
 __all__ = [
     "all_",
     "and_",
     "call",
     "cond",
+    "condition",
     "contains",
     "default",
     "double",
@@ -51,6 +65,7 @@ __all__ = [
     "map_of",
     "matches",
     "method",
+    "new_condition",
     "not_",
     "or_",
     "raw",
@@ -360,7 +375,7 @@ def map_of(entries: Mapping[Any, V] | Iterable[tuple[object, V]]) -> dict[str, V
 def var(name: str, type: CelType | None = None) -> Expr:
     """A variable by name: a ``for_each`` iterator, for use in that resource's template.
 
-    >>> from kro_gen.expr.render import field_value
+    >>> from kro_gen.expr.fields import field_value
     >>> worker = var("worker")
     >>> field_value(f"pool-{worker}")
     'pool-${string(worker)}'
@@ -375,3 +390,60 @@ def var(name: str, type: CelType | None = None) -> Expr:
 
 #: ``each``: the item inside a collection's ``ready_when``.
 each = Expr(n.Ident("each"))
+
+
+# -- custom status conditions (kro v0.9.3's runtime library) ---------------------------------------
+_CONDITION_STATUSES = ("True", "False", "Unknown")
+_CONDITION_FIELDS = ("type", "status", "reason", "message")
+
+
+def _condition_field(name: str) -> tuple[CelType | None, None]:
+    return ("string", None) if name in _CONDITION_FIELDS else (None, None)
+
+
+def new_condition(type: object, status: object, reason: object = "", message: object = "") -> ConditionView:
+    """``runtime.newCondition({type: ..., status: ..., reason: ..., message: ...})``: a custom condition.
+
+    Return a list of them under ``"conditions"`` from the status builder; kro writes them to
+    ``status.conditions`` (hiding its own four, which stay readable with :func:`condition`). ``status``
+    is ``"True"``, ``"False"``, ``"Unknown"`` or a boolean (``ready`` becomes ``ready ? "True" : "False"``);
+    ``type`` must be a non-empty literal or expression, and unique among the graph's conditions.
+
+    >>> from kro_gen.expr.render import render_cel
+    >>> render_cel(as_expr(new_condition("Up", raw("x.ok", "bool")))._node)
+    'runtime.newCondition({type: "Up", status: x.ok ? "True" : "False", reason: "", message: ""})'
+    """
+    if isinstance(type, str) and not type:
+        raise ExpressionError("cel.new_condition(): type is empty", hint="name it, e.g. 'AppReady'")
+    if isinstance(status, bool):
+        status = str(status)
+    elif type_of(status) == "bool":
+        status = cond(as_expr(status), "True", "False")
+    if isinstance(status, str) and not has_expression(status) and status not in _CONDITION_STATUSES:
+        raise ExpressionError(
+            f"cel.new_condition(): status {status!r} is not True, False or Unknown",
+            hint='give a boolean (it becomes "True"/"False") or one of "True", "False", "Unknown"',
+        )
+    for name, value in (("type", type), ("status", status), ("reason", reason), ("message", message)):
+        if type_of(value) not in ("string", None):
+            raise ExpressionError(
+                f"cel.new_condition(): {name} must be a string, got a {type_of(value)}",
+                hint="convert it with cel.string(...) (kro requires every condition field to be a string)",
+            )
+    entries = tuple(
+        (n.Ident(name), to_node(value))
+        for name, value in (("type", type), ("status", status), ("reason", reason), ("message", message))
+    )
+    node = n.Method(n.Ident("runtime"), "newCondition", (n.MapLit(entries),))
+    return _typed(Expr(node, "map", _condition_field))
+
+
+def condition(of: object, type: object) -> ConditionView:
+    """``runtime.condition(of, type)``: the condition ``type`` of ``of`` (empty when there is none).
+
+    ``of`` is ``schema`` (the instance: kro's built-in ``InstanceManaged``, ``GraphResolved``,
+    ``ResourcesReady`` and ``Ready`` only) or a resource. Only for ``cel.new_condition`` arguments:
+    kro offers ``runtime`` in ``status.conditions`` alone.
+    """
+    node = n.Method(n.Ident("runtime"), "condition", (to_node(of), to_node(type)))
+    return _typed(Expr(node, "map", _condition_field))

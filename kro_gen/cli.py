@@ -580,6 +580,41 @@ def init(state: _State, directory: Path | None, repo_url: str | None) -> None:
     click.echo(f"next: cd {target} && kro-gen generate")
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The module to write, e.g. definitions/_crds.py (a leading '_' keeps it a helper).",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when OUTPUT is not what would be written.")
+def stubs(files: tuple[Path, ...], output: Path, check: bool) -> None:
+    """Write typed kind classes for the CRDs in FILES to OUTPUT, for k8s.resource_of(Kind, name, ...).
+
+    Each CRD kind becomes a class whose spec and status are typed from the CRD's schema, so editors
+    complete them and mypy/pyright flag typos.
+    """
+    from kro_gen.errors import ValidationError
+    from kro_gen.typegen.crds import stub_source
+
+    text = stub_source(list(files))
+    current = output.read_text("utf-8") if output.is_file() else None
+    if current == text:
+        click.echo(f"{output} is up to date")
+        return
+    if check:
+        raise ValidationError(
+            f"{output} is not what 'kro-gen stubs' writes for {', '.join(map(str, files))}",
+            hint=f"run: kro-gen stubs {' '.join(map(str, files))} -o {output}",
+            rule="stale-stubs",
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, "utf-8")
+    click.echo(f"wrote {output}")
+
+
 def main() -> None:
     """Console entry point (``kro-gen``)."""
     cli(prog_name="kro-gen")

@@ -13,8 +13,8 @@ from dataclasses import fields, replace
 from typing import Any
 
 from kro_gen.expr import nodes as n
+from kro_gen.expr.fields import field_value
 from kro_gen.expr.kro_text import parse_field
-from kro_gen.expr.render import field_value
 
 
 def rename_bound(node: n.Node, names: Mapping[str, str] | None = None, depth: int = 0) -> n.Node:

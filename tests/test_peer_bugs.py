@@ -21,8 +21,8 @@ from kro_gen.emit.instance import instance_document
 from kro_gen.emit.rgd import rgd_document
 from kro_gen.errors import DefinitionError, ExpressionError, Location
 from kro_gen.expr.engine import PendingDataError, evaluate
+from kro_gen.expr.fields import field_value
 from kro_gen.expr.kro_text import parse_field
-from kro_gen.expr.render import field_value
 
 
 class AppSpec(BaseModel):

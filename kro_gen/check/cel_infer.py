@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from kro_gen.check.cel_signatures import GLOBAL_RESULTS, OPTIONAL_OF_FIRST, SAME_AS_FIRST, method_result
 from kro_gen.check.cel_types import (
     BOOL,
+    CONDITION,
+    CONDITION_FIELDS,
     DOUBLE,
     DURATION,
     DYN,
@@ -121,6 +123,17 @@ class Inferrer:
             return DYN
         if operand.kind == "map":
             return operand.elem
+        if operand == CONDITION:
+            if node.field in CONDITION_FIELDS:
+                return STRING
+            close = difflib.get_close_matches(node.field, CONDITION_FIELDS, n=1)
+            self._problem(
+                "no-such-field",
+                f"a condition has no field {node.field!r}"
+                + (f" (did you mean {close[0]!r}?)" if close else ""),
+                f"read one of {', '.join(CONDITION_FIELDS)}",
+            )
+            return DYN
         if operand.kind == "object":
             found = operand.field(node.field)
             if found is not None:
@@ -330,6 +343,8 @@ class Inferrer:
         )
 
     def _method(self, node: n.Method, scope: Mapping[str, CelType]) -> CelType:
+        if isinstance(node.target, n.Ident) and node.target.name == "runtime" and "runtime" in scope:
+            return self._runtime(node, scope)
         receiver = self._infer(node.target, scope)
         args = [self._infer(arg, scope) for arg in node.args]
         if node.function == "format":
@@ -342,6 +357,32 @@ class Inferrer:
                 "convert the receiver first, e.g. string(...)",
             )
         return result
+
+    def _runtime(self, node: n.Method, scope: Mapping[str, CelType]) -> CelType:
+        """kro's ``runtime`` library: ``newCondition({type: ..., ...})`` and ``condition(obj, type)``."""
+        if node.function == "newCondition" and len(node.args) == 1 and isinstance(node.args[0], n.MapLit):
+            for key, value in node.args[0].entries:  # keys are bare names: the form rules check them
+                self._expect_string(value, scope, f"runtime.newCondition's {_text(key)}")
+            return CONDITION
+        if node.function == "condition" and len(node.args) == 2:
+            self._infer(node.args[0], scope)
+            self._expect_string(node.args[1], scope, "runtime.condition's type")
+            return CONDITION
+        self._problem(
+            "expression-type",
+            f"runtime has no {node.function}() taking {len(node.args)} argument(s) (in {_text(node)})",
+            'use runtime.newCondition({type: ..., status: ...}) or runtime.condition(obj, "Type")',
+        )
+        return DYN
+
+    def _expect_string(self, value: n.Node, scope: Mapping[str, CelType], what: str) -> None:
+        found = strip_optional(self._infer(value, scope))
+        if not found.is_dyn and found != STRING:
+            self._problem(
+                "expression-type",
+                f"{what} must be a string, but {_text(value)} is {found}",
+                "convert it with string(...), or pick a string field",
+            )
 
     def _comprehension(self, node: n.Comprehension, scope: Mapping[str, CelType]) -> CelType:
         target = strip_optional(self._infer(node.target, scope))

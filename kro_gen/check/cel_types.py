@@ -91,6 +91,9 @@ NULL = CelType("null")
 DYN = CelType("dyn")
 TIMESTAMP = CelType("timestamp")
 DURATION = CelType("duration")
+#: kro v0.9.3's ``kro.run.Condition`` (``runtime.newCondition``, ``runtime.condition``): four string fields.
+CONDITION = CelType("condition")
+CONDITION_FIELDS = ("type", "status", "reason", "message")
 
 
 def list_of(elem: CelType) -> CelType:

@@ -22,7 +22,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kro_gen.check.cel_infer import Inferrer
-from kro_gen.check.cel_types import BOOL, DYN, STRING, CelType, from_schema, list_of, strip_optional
+from kro_gen.check.cel_types import (
+    BOOL,
+    CONDITION,
+    DYN,
+    STRING,
+    CelType,
+    from_schema,
+    list_of,
+    strip_optional,
+)
 from kro_gen.check.findings import Finding
 from kro_gen.check.rules_base import Path, ResourceView, RgdView
 from kro_gen.check.rules_sites import Place, Site, collect_sites
@@ -149,6 +158,8 @@ class _Checker:
             self._check_target(site, types)
         elif site.place is Place.STATUS:
             self._record_status(site, types)
+        elif site.place is Place.CONDITION:
+            self._expect_conditions(site, types)
 
     def _scope_for(self, site: Site) -> Mapping[str, CelType]:
         resource = site.resource
@@ -230,6 +241,23 @@ class _Checker:
             return
         self._check_template_parts(site, types)
         self.report.status_types[relative] = STRING
+
+    def _expect_conditions(self, site: Site, types: list[CelType]) -> None:
+        """A ``status.conditions`` entry returns a Condition or a list of them (kro's output check)."""
+        if not site.standalone or len(types) != 1:
+            return  # the form rules report templates
+        value = strip_optional(types[0])
+        inner = strip_optional(value.elem) if value.kind == "list" else value
+        if inner.is_dyn or inner == CONDITION:
+            return
+        self._add(
+            "status-condition-output",
+            f"condition expressions must return runtime.newCondition(...) or a list of them, but "
+            f"{site.expressions[0].cel!r} returns {value}",
+            site.path,
+            site.resource,
+            "build the entry with runtime.newCondition({type: ..., status: ...}) (cel.new_condition)",
+        )
 
     # helpers ------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from kro_gen.errors import ExpressionError, KroGenError, Location
 from kro_gen.expr import nodes as n
-from kro_gen.expr.render import field_value
+from kro_gen.expr.fields import field_value
 from kro_gen.expr.wrapper import Expr
 from kro_gen.graph.graph import BuiltGraph
 from kro_gen.graph.resource import Resource

@@ -69,7 +69,7 @@ def _plain(value: Any, path: str) -> Any:
     raise ValidationError(
         f"cannot write a {type(value).__module__}.{type(value).__qualname__} as YAML",
         location=Location(path=path or "<root>"),
-        hint="render expressions to strings (kro_gen.expr.render.field_value) before emitting",
+        hint="render expressions to strings (kro_gen.expr.fields.field_value) before emitting",
         rule="yaml-value",
     )
 

@@ -1,7 +1,7 @@
 """Expressions: trees, kro CEL text, kro's ``${}`` syntax, and offline evaluation.
 
 * :mod:`.nodes` - the frozen expression tree; :mod:`.wrapper` - the user-facing :class:`Expr`.
-* :mod:`.render` - tree -> kro CEL (:func:`render_cel`) and YAML field values (:func:`field_value`).
+* :mod:`.render` - tree -> kro CEL (:func:`render_cel`); :mod:`.fields` - YAML field values.
 * :mod:`.parser` - kro CEL -> tree (:func:`parse_cel`); :mod:`.lexer` - its tokens.
 * :mod:`.kro_text` - ``${...}`` in YAML strings, exactly as kro v0.9.3 extracts them.
 * :mod:`.catalog` - the functions kro v0.9.3 knows, disables, gates; which return bytes.
@@ -21,6 +21,7 @@ from kro_gen.expr.engine import (
     evaluate,
     evaluate_field,
 )
+from kro_gen.expr.fields import field_value
 from kro_gen.expr.kro_text import (
     ExprSpan,
     extract_expressions,
@@ -32,7 +33,7 @@ from kro_gen.expr.kro_text import (
 )
 from kro_gen.expr.lexer import CelSyntaxError
 from kro_gen.expr.parser import parse_cel
-from kro_gen.expr.render import field_value, quote_string, render_cel
+from kro_gen.expr.render import quote_string, render_cel
 from kro_gen.expr.wrapper import Expr, to_node
 
 __all__ = [

@@ -1,8 +1,7 @@
-"""Render expression trees as kro's CEL, and field values as kro template strings.
+"""Render expression trees as kro's CEL.
 
-``render_cel(node)`` gives CEL text (kro dialect: optional access ``.?f`` / ``[?k]``).
-``field_value(value)`` gives what goes into a YAML field: ``${expr}`` for a standalone expression,
-``lit${expr}lit`` for a string template, and literal strings with any ``${`` escaped so kro keeps them.
+``render_cel(node)`` gives CEL text (kro dialect: optional access ``.?f`` / ``[?k]``);
+:func:`kro_gen.expr.fields.field_value` builds on it for whole YAML field values.
 
 String literals are always double-quoted, because kro's ``${...}`` extractor only skips braces inside
 double-quoted CEL strings. A ``${`` inside such a literal needs no escaping: kro v0.9.3's extractor
@@ -15,12 +14,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
-from typing import Any
 
 from kro_gen.errors import ExpressionError
 from kro_gen.expr import nodes as n
-from kro_gen.expr.wrapper import Expr, to_node
 
 # Binding power of each operator; higher binds tighter.
 _PRECEDENCE = {
@@ -219,38 +215,3 @@ def escape_literal_text(text: str) -> str:
     if "${" not in text:
         return text
     return "${" + quote_string(text) + "}"
-
-
-def field_value(value: Any) -> Any:
-    """The YAML value for a template field: literals stay, expressions become ``${...}`` strings.
-
-    Nested dicts and lists are converted recursively. A top-level :class:`~nodes.Template`
-    becomes a kro string template; any other expression becomes a standalone ``${expr}``.
-    """
-    if isinstance(value, Expr | n.Node):
-        node = to_node(value)
-        if isinstance(node, n.Template):
-            return "".join(
-                escape_literal_text(p) if isinstance(p, str) else "${" + render_cel(p) + "}"
-                for p in node.parts
-            )
-        return "${" + render_cel(node) + "}"
-    if isinstance(value, str):
-        node = to_node(value)
-        if isinstance(node, n.Literal):
-            return escape_literal_text(value)
-        return field_value(node)
-    if isinstance(value, Mapping):
-        result: dict[Any, Any] = {}
-        for key, item in value.items():
-            dynamic_text = isinstance(key, str) and not isinstance(to_node(key), n.Literal)
-            if isinstance(key, Expr | n.Node) or dynamic_text:
-                raise ExpressionError(
-                    "a map key cannot be an expression: kro does not evaluate ${} in keys",
-                    hint="make the whole map one expression, e.g. cel.map_of([(key, value)])",
-                )
-            result[key] = field_value(item)
-        return result
-    if isinstance(value, list | tuple):
-        return [field_value(v) for v in value]
-    return value

@@ -4,11 +4,12 @@ from kro_gen.graph.compose import Chained
 from kro_gen.graph.graph import BuiltGraph, Instance, NoStatus, ResourceGraph
 from kro_gen.graph.resource import Resource
 from kro_gen.graph.returned import ResourceNamespace
-from kro_gen.graph.views import ObjectMeta, Schema
+from kro_gen.graph.views import Condition, ObjectMeta, Schema
 
 __all__ = [
     "BuiltGraph",
     "Chained",
+    "Condition",
     "Instance",
     "NoStatus",
     "ObjectMeta",

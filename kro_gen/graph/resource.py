@@ -20,6 +20,8 @@ from kro_gen.expr.wrapper import ChildResolver, Expr, lift_strings, to_node
 if TYPE_CHECKING:
     from kro_gen.graph.views import ObjectMeta
 
+ResourceT = TypeVar("ResourceT", bound="Resource")
+
 #: A readiness condition: an expression, or a function of the resource itself (``each`` in collections);
 #: typed loosely because the resource reads as typed views (``d.status.readyReplicas > 0`` is a bool).
 ReadyWhen = Expr | bool | Callable[[Any], object]
@@ -233,6 +235,23 @@ class Resource:
 
     def __kro_expr__(self) -> Expr:
         return self.ref()
+
+    def each(self: ResourceT) -> list[ResourceT]:
+        """The items of a collection (``for_each``, or an external reference by selector), typed.
+
+        ``cel.map_(r.workers.each(), lambda w: w.status.readyReplicas)`` reads every item; at run time
+        this is the collection's reference (``${workers}``).
+        """
+        if not self.is_collection:
+            raise DefinitionError(
+                f"{self.kind} {self.id or ''} is not a collection; .each() reads the items of one".replace(
+                    "  ", " "
+                ),
+                location=self.location(),
+                hint="give the resource for_each=..., or read its fields directly",
+                rule="not-a-collection",
+            )
+        return self.ref()  # type: ignore[return-value]  # the list expression stands for the items
 
     @property
     def metadata(self) -> ObjectMeta:

@@ -13,10 +13,9 @@ from kro_gen.errors import DefinitionError, Location
 from kro_gen.expr import nodes as n
 from kro_gen.expr.wrapper import Expr, lift_strings, type_of
 
-_RESERVED_STATUS = {
-    "state": "kro writes status.state itself",
-    "conditions": "kro writes status.conditions itself (custom conditions are not supported by kro-gen yet)",
-}
+_RESERVED_STATUS = {"state": "kro writes status.state itself"}
+#: kro v0.9.3's custom conditions: ``status.conditions`` is a list of ``runtime.newCondition`` entries.
+CONDITIONS = "conditions"
 
 
 def _cel_type(annotation: Any) -> str | None:
@@ -74,6 +73,9 @@ def _walk(value: Mapping[str, Any], model: type[BaseModel] | None, path: str) ->
                 hint="rename the field",
                 rule="status-reserved",
             )
+        if path == "status" and key == CONDITIONS:
+            result[key] = _conditions(item)
+            continue
         annotation = None
         if fields is not None:
             if key not in fields:
@@ -89,7 +91,7 @@ def _walk(value: Mapping[str, Any], model: type[BaseModel] | None, path: str) ->
             continue
         result[key] = _leaf(item, annotation, where)
     if fields is not None:
-        missing = [f for f in fields if f not in value]
+        missing = [f for f in fields if f not in value and not (path == "status" and f == CONDITIONS)]
         if missing:
             raise DefinitionError(
                 f"the status builder gives no value for {', '.join(f'{path}.{m}' for m in missing)}",
@@ -98,6 +100,40 @@ def _walk(value: Mapping[str, Any], model: type[BaseModel] | None, path: str) ->
                 rule="status-field",
             )
     return result
+
+
+def _conditions(value: Any) -> list[Expr]:
+    """``status.conditions``: a list of custom conditions, each one standalone expression (kro's rule)."""
+    where = f"status.{CONDITIONS}"
+    if not isinstance(value, list | tuple):
+        raise DefinitionError(
+            f"{where} must be a list of cel.new_condition(...) entries, got {type(value).__name__}",
+            location=Location(path=where),
+            hint="return 'conditions': [cel.new_condition(type='AppReady', status=ready)] "
+            "(or rename the field: kro owns status.conditions)",
+            rule="status-conditions",
+        )
+    entries: list[Expr] = []
+    for index, entry in enumerate(value):
+        if not isinstance(entry, Expr) or not any(_is_runtime_call(node) for node in n.walk(entry._node)):
+            raise DefinitionError(
+                f"{where}[{index}] is {_describe(entry)}, not a condition: kro evaluates each entry to "
+                "runtime.newCondition(...) or a list of them",
+                location=Location(path=f"{where}[{index}]"),
+                hint="use cel.new_condition(type=..., status=...), or cel.map_(collection, lambda x: "
+                "cel.new_condition(...)) for one condition per item",
+                rule="status-conditions",
+            )
+        entries.append(entry)
+    return entries
+
+
+def _is_runtime_call(node: n.Node) -> bool:
+    return isinstance(node, n.Method) and isinstance(node.target, n.Ident) and node.target.name == "runtime"
+
+
+def _describe(value: object) -> str:
+    return "an expression" if isinstance(value, Expr) else f"the literal {value!r}"
 
 
 def _leaf(item: Any, annotation: Any, where: str) -> Expr:

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic
 
+from pydantic import BaseModel
 from typing_extensions import TypeVar
 
 from kro_gen.expr.wrapper import Expr
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from kro_gen.expr.nodes import Node
     from kro_gen.expr.wrapper import CelType, ChildResolver
 
@@ -47,6 +46,21 @@ class ObjectMeta:
     labels: dict[str, str]
     annotations: dict[str, str]
     finalizers: list[str]
+
+
+class Condition(BaseModel):
+    """A status condition: what ``cel.new_condition`` and ``cel.condition`` give, typed for editors.
+
+    Declare ``conditions: list[Condition]`` in a status model to read an instance's conditions typed
+    (``db.status.conditions``); kro stamps ``lastTransitionTime`` and ``observedGeneration`` itself.
+    """
+
+    type: str
+    status: str
+    reason: str = ""
+    message: str = ""
+    lastTransitionTime: str = ""
+    observedGeneration: int = 0
 
 
 if TYPE_CHECKING:

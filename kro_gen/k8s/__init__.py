@@ -27,7 +27,7 @@ from kro_gen.k8s.containers import (
     secret_key_ref,
     tcp_socket,
 )
-from kro_gen.k8s.generic import Namespace, external_ref, resource
+from kro_gen.k8s.generic import Namespace, external_ref, resource, resource_of
 from kro_gen.k8s.manifests import from_yaml
 from kro_gen.k8s.networking import Ingress, NetworkPolicy, Service
 from kro_gen.k8s.pods import PodOptions
@@ -75,6 +75,7 @@ __all__ = [
     "mount",
     "policy_rule",
     "resource",
+    "resource_of",
     "secret_key_ref",
     "tcp_socket",
     "volume_claim_template",

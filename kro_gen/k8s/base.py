@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypedDict, TypeVar, cast, overload
 
 from kro_gen.errors import DefinitionError, KroGenError, Location
-from kro_gen.expr import nodes as n
 from kro_gen.expr.wrapper import Expr, has_expression, node_of
 from kro_gen.graph.resource import Condition, ReadyWhen, Resource, caller_site
+from kro_gen.k8s.values import as_string, label_map, string_map
+from kro_gen.k8s.values import is_expression as is_expression  # builders import it from here
 
 
 class Common(TypedDict, total=False):
@@ -121,10 +122,9 @@ class Site:
         *,
         default_labels: Mapping[str, object] | None = None,
         cluster_scoped: bool = False,
+        kind_class: type[Resource] | None = None,
     ) -> Resource:
         """The Resource for ``body`` (fields after ``metadata``) with metadata, ``extra`` and directives."""
-        from kro_gen.k8s.values import as_string, label_map, string_map  # values imports this module
-
         metadata: dict[str, Any] = {"name": checked_name(self, self.name)}
         namespace = options.get("namespace")
         if namespace is not None:
@@ -148,7 +148,7 @@ class Site:
             if not isinstance(extra, Mapping):
                 raise self.error("extra", f"extra must be a dict, got {type(extra).__name__}")
             merge_into(template, extra, self, "extra")
-        return self.make(template, options)
+        return self.make(template, options, kind_class=kind_class)
 
     def make(
         self,
@@ -198,8 +198,6 @@ def checked_name(site: Site, name: object) -> object:
             )
         return name
     if isinstance(name, Expr):
-        from kro_gen.k8s.values import as_string
-
         return as_string(name, site, "name")
     raise site.error(
         "name",
@@ -346,10 +344,3 @@ def builder(options: type[Any] = Common, *, returns: type[Resource] | None = Non
         return cast(_F, wrapper)
 
     return decorate
-
-
-def is_expression(value: object) -> bool:
-    """Whether ``value`` is an expression (``Expr``, a node, or an f-string embedding one)."""
-    if isinstance(value, Expr | n.Node):
-        return True
-    return isinstance(value, str) and has_expression(value)

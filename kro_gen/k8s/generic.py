@@ -18,7 +18,7 @@ from typing import Any, TypedDict, Unpack
 
 from kro_gen.graph.resource import Condition, ReadyWhen, Resource, caller_site
 from kro_gen.k8s import kinds
-from kro_gen.k8s.base import Common, Site, builder, checked_name
+from kro_gen.k8s.base import Common, KindT, Site, builder, checked_name, typed_as
 from kro_gen.k8s.refs import group_of, label_selector
 from kro_gen.k8s.values import as_dict, as_string
 
@@ -82,9 +82,50 @@ def resource(
     ``spec``, and other top-level ``fields`` (``data``, ``rules``...). Values may be expressions.
 
     A ``v1`` Secret built this way is held to the same rule as :func:`~kro_gen.k8s.Secret`: no literal values.
+    For type checkers the result is a plain :class:`Resource` (``spec`` and ``status`` are ``Any``); use
+    :func:`resource_of` with a kind class for typed fields.
     """
     site = Site.of(kind if isinstance(kind, str) else "resource", name, options)
     api_version, kind = check_type(site, api_version, kind)
+    return _any_object(site, api_version, kind, spec, fields, options, None)
+
+
+@builder()
+def resource_of(
+    kind: type[KindT],
+    name: object,
+    *,
+    spec: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
+    **options: Unpack[Common],
+) -> KindT:
+    """An object of a kind class: a CRD's class written by ``kro-gen stubs`` (or one of
+    :mod:`kro_gen.k8s.kinds`). Like :func:`resource`, and typed: ``resource_of(ExternalSecret, "db",
+    spec={...}).status.refreshTime`` is checked against the CRD's schema.
+    """
+    label = getattr(kind, "KIND", None)
+    site = Site.of(label if isinstance(label, str) else "resource_of", name, options)
+    if not (isinstance(kind, type) and issubclass(kind, Resource) and isinstance(label, str)):
+        raise site.error(
+            "kind",
+            f"resource_of() takes a kind class, got {kind!r}",
+            hint="generate one with 'kro-gen stubs CRD.yaml -o definitions/_crds.py', or use "
+            "k8s.resource(api_version, kind, name, ...)",
+            rule="kind-class",
+        )
+    api_version, kind_name = check_type(site, kind.API_VERSION, label)
+    return typed_as(kind, _any_object(site, api_version, kind_name, spec, fields, options, kind))
+
+
+def _any_object(
+    site: Site,
+    api_version: str,
+    kind: str,
+    spec: Mapping[str, Any] | None,
+    fields: Mapping[str, Any] | None,
+    options: Mapping[str, Any],
+    kind_class: type[Resource] | None,
+) -> Resource:
     body: dict[str, Any] = {}
     if spec is not None:
         body["spec"] = spec if not isinstance(spec, Mapping) else dict(spec)
@@ -101,7 +142,14 @@ def resource(
         from kro_gen.k8s.config import refuse_plaintext
 
         refuse_plaintext(site, {"fields.stringData": body.get("stringData"), "fields.data": body.get("data")})
-    return site.finish(api_version, kind, body, options, cluster_scoped=is_cluster_scoped(api_version, kind))
+    return site.finish(
+        api_version,
+        kind,
+        body,
+        options,
+        cluster_scoped=is_cluster_scoped(api_version, kind),
+        kind_class=kind_class,
+    )
 
 
 @builder(returns=kinds.Namespace)

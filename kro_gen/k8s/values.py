@@ -11,10 +11,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Protocol
 
-from kro_gen.expr.wrapper import Expr, type_of
-from kro_gen.k8s.base import Site, is_expression
+from kro_gen.errors import DefinitionError
+from kro_gen.expr import nodes as n
+from kro_gen.expr.wrapper import Expr, has_expression, type_of
+
+
+class Site(Protocol):
+    """Where a value was given, for its errors: a builder call (:class:`kro_gen.k8s.base.Site`)."""
+
+    def error(
+        self, path: str | None, message: str, *, hint: str | None = None, rule: str = "builder-option"
+    ) -> DefinitionError:
+        """A DefinitionError about option ``path`` (raise it)."""
+        ...
+
+
+def is_expression(value: object) -> bool:
+    """Whether ``value`` is an expression (``Expr``, a node, or an f-string embedding one)."""
+    if isinstance(value, Expr | n.Node):
+        return True
+    return isinstance(value, str) and has_expression(value)
+
 
 _LABEL_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _LABEL_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")

@@ -8,6 +8,7 @@ build the same references at run time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,32 +31,51 @@ class KindSchema:
     schema: Mapping[str, Any]
 
 
-def render_module(header: str, kinds: Sequence[KindSchema], builder: ViewBuilder) -> str:
-    """The module source: a header docstring, imports, the kind classes, then the views (sorted)."""
+def render_module(
+    header: str, kinds: Sequence[KindSchema], builder: ViewBuilder, *, builtin: bool = True
+) -> str:
+    """The module source: a header docstring, imports, the kind classes, then the views (sorted).
+
+    ``builtin`` is :mod:`kro_gen.k8s.kinds` itself (it defines ``View`` and ``KIND_CLASSES``); CRD stub
+    modules import ``View`` from it.
+    """
     kind_lines: list[str] = []
     for kind in kinds:
         kind_lines.extend(["", "", *_kind_class(kind, builder)])
-    names = sorted(["ObjectMeta", "View", *(k.class_name for k in kinds)])
+    names = sorted([*(["ObjectMeta", "View"] if builtin else []), *(k.class_name for k in kinds)])
+    body = "\n".join(
+        kind_lines
+        + [line for name in sorted(builder.classes) for line in ("", "", *render_view(builder.classes[name]))]
+    )
+    typing_names = [
+        name for name in ("TYPE_CHECKING", "Any", "ClassVar") if builtin or re.search(rf"\b{name}\b", body)
+    ]
+    imports = [
+        "from kro_gen.graph.resource import ObjectField, Resource"
+        if builtin or "ObjectField" in body
+        else "from kro_gen.graph.resource import Resource",
+        *(["from kro_gen.graph.views import ObjectMeta"] if builtin else []),
+        *([] if builtin or not re.search(r"\bView\b", body) else ["from kro_gen.k8s.kinds import View"]),
+    ]
     lines = [
         f'"""{header}"""',
         "",
         "from __future__ import annotations",
         "",
-        "from typing import TYPE_CHECKING, Any, ClassVar",
+        f"from typing import {', '.join(typing_names)}",
         "",
-        "from kro_gen.graph.resource import ObjectField, Resource",
-        "from kro_gen.graph.views import ObjectMeta",
+        *imports,
         "",
         "__all__ = [",
         *(f'    "{name}",' for name in names),
         "]",
-        "",
-        "",
-        VIEW_BASE,
+        *(["", "", VIEW_BASE] if builtin else []),
         *kind_lines,
     ]
     for name in sorted(builder.classes):
         lines.extend(["", "", *render_view(builder.classes[name])])
+    if not builtin:
+        return "\n".join(lines) + "\n"
     lines.extend(
         [
             "",
@@ -94,6 +114,7 @@ def _kind_class(kind: KindSchema, builder: ViewBuilder) -> list[str]:
     if typed:
         lines.extend(["", "    if TYPE_CHECKING:"])
         for field_name, type_text, doc in typed:
-            lines.extend(["", "        @property", f"        def {field_name}(self) -> {type_text}:"])
-            lines.extend([*docstring(doc, 12), "            ..."] if doc else ["            ..."])
+            signature = f"        def {field_name}(self) -> {type_text}:"
+            lines.extend(["", "        @property"])
+            lines.extend([signature, *docstring(doc, 12), "            ..."] if doc else [f"{signature} ..."])
     return lines

@@ -8,9 +8,10 @@ from kro_gen import cel
 from kro_gen.errors import ExpressionError
 from kro_gen.expr import nodes as n
 from kro_gen.expr.engine import evaluate, evaluate_field
+from kro_gen.expr.fields import field_value
 from kro_gen.expr.kro_text import extract_expressions, is_standalone
 from kro_gen.expr.parser import parse_cel
-from kro_gen.expr.render import field_value, render_cel
+from kro_gen.expr.render import render_cel
 from kro_gen.expr.wrapper import Expr
 
 schema = Expr(n.Ident("schema"))

@@ -7,6 +7,7 @@ import pytest
 from kro_gen.errors import ExpressionError
 from kro_gen.expr import nodes as n
 from kro_gen.expr.engine import evaluate_field
+from kro_gen.expr.fields import field_value
 from kro_gen.expr.kro_text import (
     ExprSpan,
     extract_expressions,
@@ -17,7 +18,6 @@ from kro_gen.expr.kro_text import (
     template_cel,
 )
 from kro_gen.expr.parser import parse_cel
-from kro_gen.expr.render import field_value
 
 
 @pytest.mark.parametrize(

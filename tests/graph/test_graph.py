@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 
 from kro_gen import ResourceGraph, cel
 from kro_gen.errors import DefinitionError, ExpressionError
-from kro_gen.expr.render import field_value, render_cel
+from kro_gen.expr.fields import field_value
+from kro_gen.expr.render import render_cel
 from kro_gen.graph import Resource
 
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from kro_gen import ResourceGraph
-from kro_gen.expr.render import field_value
+from kro_gen.expr.fields import field_value
 from kro_gen.expr.wrapper import Expr
 from kro_gen.graph import Resource
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from kro_gen import ResourceGraph, cel, k8s
-from kro_gen.expr.render import field_value
+from kro_gen.expr.fields import field_value
 
 
 class Database(BaseModel):
