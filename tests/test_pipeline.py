@@ -285,6 +285,20 @@ def test_breaking_schema_changes_against_the_committed_rgd_are_refused_unless_al
     assert allowed.graphs[0].rgd["metadata"]["annotations"] == {"kro.run/allow-breaking-changes": "true"}
 
 
+def test_a_printer_column_change_alone_warns_that_kro_leaves_the_crd_as_it_is(tmp_path: Path) -> None:
+    """kro v0.9.3 rewrites an existing CRD only when its schema comparison finds a change (KRO-RULES §7)."""
+    project = committed_project(tmp_path)
+    definition = project / "definitions/web.py"
+    columns = 'printer_columns=[{"name": "Image", "type": "string", "jsonPath": ".spec.image"}]'
+    edit(definition, "spec=Spec)", f"spec=Spec, {columns})")
+    [warning] = [f for f in generate(load_config(project)).findings if f.rule == "crd-change-not-applied"]
+    assert warning.severity.value == "warning" and "printer columns" in warning.message
+    assert warning.location.graph == "web-app"
+    # With a description edit (a change kro sees), kro writes the new CRD whole: no warning.
+    edit(definition, "    image: str\n", '    image: str = Field(description="The image")\n')
+    assert "crd-change-not-applied" not in {f.rule for f in generate(load_config(project)).findings}
+
+
 def test_breaking_changes_are_measured_against_the_base_revision(tmp_path: Path) -> None:
     """In a pull request the new RGD is already committed on the branch: ``--base`` names the target."""
     project = committed_project(tmp_path)

@@ -80,7 +80,7 @@ def breaking_changes(
     generated API's identity changes, only the identity changes are returned: the new RGD defines
     another CRD, so comparing schemas would mean nothing.
     """
-    old_schema, new_schema = _schema_section(old_rgd), _schema_section(new_rgd)
+    old_schema, new_schema = schema_section(old_rgd), schema_section(new_rgd)
     identity = [
         BreakingChange(IMMUTABLE, f"spec.schema.{name}", f"{_show(old)} -> {_show(new)}")
         for name, default in _IDENTITY
@@ -93,7 +93,7 @@ def breaking_changes(
 
         registry = SchemaRegistry.default()
     changes: list[BreakingChange] = []
-    _compare("", _crd_schema(old_rgd, registry), _crd_schema(new_rgd, registry), changes)
+    _compare("", crd_schema(old_rgd, registry), crd_schema(new_rgd, registry), changes)
     return sorted(changes, key=lambda c: (c.path, c.kind, c.detail))
 
 
@@ -150,18 +150,19 @@ def _rgd_path(instance_path: str) -> str:
     return "spec.schema." + instance_path.split("[]", 1)[0]
 
 
-def _schema_section(rgd: Mapping[str, Any]) -> Mapping[str, Any]:
+def schema_section(rgd: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``spec.schema`` of an RGD (empty when it is missing or not a map)."""
     spec = rgd.get("spec")
     schema = spec.get("schema") if isinstance(spec, Mapping) else None
     return schema if isinstance(schema, Mapping) else {}
 
 
-def _crd_schema(rgd: Mapping[str, Any], registry: SchemaRegistry) -> dict[str, Any]:
+def crd_schema(rgd: Mapping[str, Any], registry: SchemaRegistry) -> dict[str, Any]:
     """The part of the generated CRD schema that can change between versions: spec and status."""
     from kro_gen.check.rgd_openapi import parse_section, spec_openapi, status_openapi
     from kro_gen.check.typecheck import analyse_types
 
-    section = _schema_section(rgd)
+    section = schema_section(rgd)
     parsed = parse_section(section)
     status_types = analyse_types(rgd, parsed, registry, Location()).status_types
     return {

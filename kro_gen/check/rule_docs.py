@@ -85,7 +85,8 @@ SECTIONS: dict[str, tuple[RuleGroup, ...]] = {
             ("printer-column",),
             "`additionalPrinterColumns` the API server refuses (a missing `name`/`type`/`jsonPath`, an "
             "unknown type or format, a `jsonPath` not starting with `.`): errors; a `jsonPath` naming no "
-            "spec, status or metadata field, so the column is always empty: a warning",
+            "spec, status or metadata field, so the column is always empty: a warning (an error in "
+            "kro-gen graphs)",
             BOTH,
         ),
     ),
@@ -253,6 +254,13 @@ SECTIONS: dict[str, tuple[RuleGroup, ...]] = {
             "YAML read as Kubernetes reads it (YAML 1.1, duplicate keys are errors); CRD files",
         ),
         RuleGroup(("breaking-change", "immutable-change"), "see [Breaking changes](#breaking-changes)"),
+        RuleGroup(
+            ("crd-change-not-applied",),
+            "a change against the committed RGD that kro v0.9.3 does not write to the existing CRD "
+            "(printer columns or CRD labels and annotations alone); see "
+            "[Breaking changes](#breaking-changes)",
+            WARNING,
+        ),
         RuleGroup(
             ("unlisted-file",),
             "`kro-gen generate`: a hand-written file in a generated folder, which its kustomization omits",

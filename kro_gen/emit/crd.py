@@ -27,6 +27,8 @@ import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from kro_gen.graph.settings import KRO_DEFAULT_COLUMNS
+
 if TYPE_CHECKING:
     from kro_gen.registry import SchemaRegistry
 
@@ -34,26 +36,9 @@ if TYPE_CHECKING:
 KRO_VERSION = "v0.9.3"
 DEFAULT_GROUP = "kro.run"
 
-#: kro's default printer columns (``pkg/graph/crd/defaults.go``).
-DEFAULT_PRINTER_COLUMNS: tuple[dict[str, Any], ...] = (
-    {
-        "description": "The state of a ResourceGraphDefinition instance",
-        "jsonPath": ".status.state",
-        "name": "State",
-        "type": "string",
-    },
-    {
-        "description": "Whether a ResourceGraphDefinition instance is ready",
-        "jsonPath": '.status.conditions[?(@.type=="Ready")].status',
-        "name": "Ready",
-        "type": "string",
-    },
-    {
-        "description": "Age of the resource",
-        "jsonPath": ".metadata.creationTimestamp",
-        "name": "Age",
-        "type": "date",
-    },
+#: kro's default printer columns (``pkg/graph/crd/defaults.go``), keys sorted as the CRD prints them.
+DEFAULT_PRINTER_COLUMNS: tuple[dict[str, Any], ...] = tuple(
+    dict(sorted(column.document().items(), key=lambda item: item[0])) for column in KRO_DEFAULT_COLUMNS
 )
 
 

@@ -41,9 +41,19 @@ def rgd_document(built: BuiltGraph) -> dict[str, Any]:
         schema["types"] = simple.types
     if built.status:
         schema["status"] = _rendered(built.status, Location(graph=graph.name, path="spec.schema.status"))
+    settings = graph.settings
+    if settings.printer_columns:
+        schema["additionalPrinterColumns"] = [column.document() for column in settings.printer_columns]
+    if crd_metadata := settings.crd_metadata():
+        schema["metadata"] = crd_metadata
     metadata: dict[str, Any] = {"name": graph.name}
+    if settings.labels:
+        metadata["labels"] = dict(settings.labels)
+    annotations = dict(settings.annotations or {})
     if graph.allow_breaking_changes:
-        metadata["annotations"] = {ALLOW_BREAKING: "true"}
+        annotations[ALLOW_BREAKING] = "true"
+    if annotations:
+        metadata["annotations"] = annotations
     resources = [resource_entry(resource, built) for resource in built.resources.values()]
     return {
         "apiVersion": RGD_API_VERSION,

@@ -4,6 +4,7 @@ from kro_gen.graph.compose import Chained
 from kro_gen.graph.graph import BuiltGraph, Instance, NoStatus, ResourceGraph
 from kro_gen.graph.resource import Resource
 from kro_gen.graph.returned import ResourceNamespace
+from kro_gen.graph.settings import PrinterColumn
 from kro_gen.graph.views import Condition, ObjectMeta, Schema
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Instance",
     "NoStatus",
     "ObjectMeta",
+    "PrinterColumn",
     "Resource",
     "ResourceGraph",
     "ResourceNamespace",

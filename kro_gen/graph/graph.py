@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal
 
@@ -29,6 +29,7 @@ from kro_gen.expr.wrapper import ChildResolver
 from kro_gen.graph.compose import Chained, chained_resource
 from kro_gen.graph.resource import Resource, caller_site, display_path, metadata_resolver, raising_site
 from kro_gen.graph.returned import ResourceNamespace, is_group, name_resources
+from kro_gen.graph.settings import PrinterColumn, rgd_settings
 from kro_gen.graph.status import build_status
 from kro_gen.graph.views import Schema
 
@@ -94,6 +95,10 @@ class ResourceGraph(Generic[SpecT, StatusT]):
         status: pydantic model of the instance status (its fields are filled by the status builder).
         scope: ``Namespaced`` (default) or ``Cluster`` instances.
         allow_breaking_changes: emit ``kro.run/allow-breaking-changes: "true"`` on the RGD.
+        printer_columns: ``kubectl get`` columns of the instances (:class:`PrinterColumn`, or dicts as
+            the CRD writes them); they replace kro's State/Ready/Age (``*PrinterColumn.kro_defaults()``).
+        labels, annotations: ``metadata`` of the RGD object itself.
+        crd_labels, crd_annotations: ``metadata`` of the CRD kro generates (``spec.schema.metadata``).
     """
 
     def __init__(
@@ -106,6 +111,11 @@ class ResourceGraph(Generic[SpecT, StatusT]):
         status: type[StatusT] | None = None,
         scope: Scope = "Namespaced",
         allow_breaking_changes: bool = False,
+        printer_columns: Sequence[PrinterColumn | Mapping[str, Any]] | None = None,
+        labels: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
+        crd_labels: Mapping[str, str] | None = None,
+        crd_annotations: Mapping[str, str] | None = None,
     ) -> None:
         self.site = caller_site()
         for option, value in (("name", name), ("api_version", api_version), ("kind", kind)):
@@ -167,6 +177,14 @@ class ResourceGraph(Generic[SpecT, StatusT]):
         self.spec_model: type[SpecT] = spec
         self.status_model: type[StatusT] | None = status
         self.allow_breaking_changes = allow_breaking_changes
+        self.settings = rgd_settings(
+            where,
+            printer_columns=printer_columns,
+            labels=labels,
+            annotations=annotations,
+            crd_labels=crd_labels,
+            crd_annotations=crd_annotations,
+        )
         self._resources_builder: Callable[[Schema[SpecT]], object] | None = None
         self._status_builder: Callable[[Schema[SpecT], Any], Mapping[str, Any]] | None = None
         self.instances: dict[str, Instance] = {}

@@ -35,8 +35,6 @@ def is_expression(value: object) -> bool:
     return isinstance(value, str) and has_expression(value)
 
 
-_LABEL_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
-_LABEL_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _PORT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$")
 _INT_TYPES = (None, "int", "dyn")
@@ -196,19 +194,13 @@ def string_map(value: object, site: Site, path: str) -> dict[str, object]:
 
 def label_map(value: object, site: Site, path: str) -> dict[str, object]:
     """Labels: a string map whose literal keys and values follow the Kubernetes label syntax."""
+    from kro_gen.graph.settings import label_key_ok, label_value_ok
+
     labels = string_map(value, site, path)
     for key, item in labels.items():
-        prefix, _, name = key.rpartition("/")
-        if (prefix and (len(prefix) > 253 or not _LABEL_PREFIX.match(prefix))) or len(name) > 63:
+        if not label_key_ok(key):
             raise site.error(f"{path}.{key}", f"{key!r} is not a valid label key", rule="label")
-        if not _LABEL_NAME.match(name):
-            raise site.error(f"{path}.{key}", f"{key!r} is not a valid label key", rule="label")
-        if (
-            isinstance(item, str)
-            and not is_expression(item)
-            and item
-            and (len(item) > 63 or not _LABEL_NAME.match(item))
-        ):
+        if isinstance(item, str) and not is_expression(item) and not label_value_ok(item):
             raise site.error(
                 f"{path}.{key}",
                 f"{item!r} is not a valid label value",

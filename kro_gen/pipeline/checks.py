@@ -40,6 +40,11 @@ _STRICT_FOR_GENERATED = {
         "make the field required in the spec model, give it a default, or read it with "
         "cel.default(schema.spec.<field>, fallback)"
     ),
+    # A printer column whose jsonPath names no field of the models is always empty.
+    "printer-column": (
+        "point PrinterColumn(json_path=...) at a field of the spec or status model (by its kro name), "
+        "at .status.state, or at .metadata"
+    ),
 }
 
 
@@ -95,7 +100,8 @@ def breaking_changes(
     allowed: bool,
     registry: SchemaRegistry,
 ) -> list[Finding]:
-    """Schema changes kro refuses (a removed field, a changed type...) between the committed and new RGD.
+    """Schema changes kro refuses (a removed field, a changed type...) between the committed and new RGD,
+    and changes kro would not apply to the existing CRD (printer columns or CRD metadata alone).
 
     With ``allowed`` (``ResourceGraph(..., allow_breaking_changes=True)``) schema changes are not errors;
     changes to the API's identity (group, version, kind, scope) always are.
@@ -103,8 +109,10 @@ def breaking_changes(
     if old is None:
         return []
     from kro_gen.check.breaking import breaking_findings
+    from kro_gen.check.crd_updates import unapplied_findings
 
-    return list(breaking_findings(old, new, location=location, allowed=allowed, registry=registry))
+    found = list(breaking_findings(old, new, location=location, allowed=allowed, registry=registry))
+    return found + unapplied_findings(old, new, location=location, registry=registry)
 
 
 def without_consequences(breaking: Sequence[Finding], errors: Sequence[Finding]) -> list[Finding]:

@@ -37,6 +37,7 @@ def test_every_rule_is_in_one_group_only_and_has_a_known_severity() -> None:
 #: Rules no single corpus file can show, and the tests that do.
 SHOWN_ELSEWHERE = {
     "breaking-change": "tests/check/test_breaking.py",
+    "crd-change-not-applied": "tests/check/test_crd_updates.py",
     "immutable-change": "tests/check/test_breaking.py",
     "file-not-found": "tests/check/test_files.py",
     "file-unreadable": "tests/check/test_files.py",
