@@ -485,6 +485,47 @@ def test_command(state: _State, paths: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+@cli.command("fmt")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--check", is_flag=True, help="Write nothing; list the files that are not formatted and exit 1."
+)
+@click.option("--diff", "show_diff", is_flag=True, help="With --check: also print what would change.")
+def fmt_command(paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
+    """Format RGD YAML files in place: kro's field order, kro-gen's quoting and block style, and
+    normalised expression spacing, without changing what they mean.
+
+    Folders are searched for YAML files; files without a ResourceGraphDefinition are left alone.
+    Comment lines at the top of a document are kept; other comments make fmt refuse the file.
+    """
+    import difflib
+
+    from kro_gen.pipeline.fmt import format_file, yaml_files
+
+    results = [format_file(path) for path in yaml_files(list(paths))]
+    changed = [result for result in results if result.changed]
+    for result in changed:
+        assert result.after is not None
+        if check:
+            click.echo(f"would reformat {result.path}")
+            if show_diff:
+                lines = difflib.unified_diff(
+                    result.before.splitlines(keepends=True),
+                    result.after.splitlines(keepends=True),
+                    f"{result.path}",
+                    f"{result.path} (formatted)",
+                )
+                click.echo("".join(lines), nl=False)
+        else:
+            result.path.write_text(result.after, "utf-8")
+            click.echo(f"reformatted {result.path}")
+    formatted = sum(1 for result in results if result.after is not None)
+    verb = "would be reformatted" if check else "reformatted"
+    click.echo(f"{len(changed)} of {formatted} RGD file{'s' if formatted != 1 else ''} {verb}")
+    if check and changed:
+        sys.exit(1)
+
+
 @cli.command()
 @click.argument("graph")
 @click.pass_obj
