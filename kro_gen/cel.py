@@ -163,15 +163,41 @@ def has(field: object) -> bool:
 
 
 def _optional_chain(node: n.Node) -> n.Node:
+    if not isinstance(node, n.Select | n.Index):
+        raise ExpressionError("cel.default() takes a field selection or index such as cm.data.key")
+    if _below_schema_spec(node):
+        return _all_optional(node)
     if isinstance(node, n.Select):
         return n.Select(node.operand, node.field, optional=True)
-    if isinstance(node, n.Index):
-        return n.Index(node.operand, node.index, optional=True)
-    raise ExpressionError("cel.default() takes a field selection or index such as cm.data.key")
+    return n.Index(node.operand, node.index, optional=True)
+
+
+def _below_schema_spec(node: n.Node) -> bool:
+    """Whether ``node`` is a chain of selections and indexes under ``schema.spec``."""
+    while isinstance(node, n.Select | n.Index):
+        if isinstance(node, n.Select) and node.field == "spec" and node.operand == n.Ident("schema"):
+            return True
+        node = node.operand
+    return False
+
+
+def _all_optional(node: n.Node) -> n.Node:
+    """Every step below ``schema.spec`` optional (``schema.spec.?db.?host``): an instance may omit any
+    optional field on the way, and kro waits forever on a missing one (kro#893)."""
+    if isinstance(node, n.Select) and node.field == "spec" and node.operand == n.Ident("schema"):
+        return node
+    if isinstance(node, n.Select):
+        return n.Select(_all_optional(node.operand), node.field, optional=True)
+    assert isinstance(node, n.Index)
+    return n.Index(_all_optional(node.operand), node.index, optional=True)
 
 
 def default(field: T | None, fallback: T) -> T:
-    """``x.?f.orValue(fallback)``: the field, or ``fallback`` when it is absent."""
+    """``x.?f.orValue(fallback)``: the field, or ``fallback`` when it is absent.
+
+    Under ``schema.spec`` every step is optional (``schema.spec.?db.?host.orValue("localhost")``), so
+    the fallback also applies when an optional parent (``db: Db | None = None``) is omitted.
+    """
     node = _optional_chain(node_of(field) if isinstance(field, Expr) else to_node(field))
     fallback_type = type_of(fallback)
     hint = field._type if isinstance(field, Expr) and field._type == fallback_type else fallback_type
