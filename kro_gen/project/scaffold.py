@@ -1,9 +1,11 @@
 """``kro-gen init``: scaffold a project that ``kro-gen generate`` works in right away.
 
-Creates ``definitions/example.py`` (a small web app graph with two environments), the
-``[tool.kro-gen]`` table (appended to an existing ``pyproject.toml`` that has none), the GitHub
-workflow that checks and regenerates the tree, and a README stub. Existing files are never
-overwritten: ``init`` refuses and names them (an existing README is left alone).
+Creates ``definitions/example.py`` (a small typed web app graph with two environments), the
+``[tool.kro-gen]`` table (appended to an existing ``pyproject.toml`` that has none) with ``[tool.mypy]``
+and ``[tool.pyright]`` tables that type-check ``definitions/`` strictly (unless the project configures
+them already), the GitHub workflow that type-checks, checks and regenerates the tree, and a README
+stub. Existing files are never overwritten: ``init`` refuses and names them (an existing README is
+left alone).
 """
 
 from __future__ import annotations
@@ -69,22 +71,31 @@ mode = "kro"                         # the RGD plus an instance of it
 EXAMPLE_DEFINITION = '''"""An example graph: a web app (ConfigMap, Deployment, Service) in two environments.
 
 Run `kro-gen generate` to write gitops/, `kro-gen render web-app --env production` to see the
-instance, `kro-gen graph web-app` for a diagram of the resources.
+instance, `kro-gen graph web-app` for a diagram of the resources, `mypy` to type-check this file.
 """
+
+from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
-from kro_gen import ResourceGraph, cel, k8s
+from kro_gen import ResourceGraph, Schema, cel, k8s
+from kro_gen.k8s import kinds
 
 
 class WebAppSpec(BaseModel):
     image: str = Field(description="Container image")
-    replicas: int = Field(1, ge=0, le=20, description="Number of pods")
-    message: str = Field("hello", description="Greeting the app serves")
+    replicas: int = Field(default=1, ge=0, le=20, description="Number of pods")
+    message: str = Field(default="hello", description="Greeting the app serves")
 
 
 class WebAppStatus(BaseModel):
     availableReplicas: int
+
+
+class WebAppResources(NamedTuple):  # the resource ids; the status builder receives this object
+    config: kinds.ConfigMap
+    deployment: kinds.Deployment
+    service: kinds.Service
 
 
 app = ResourceGraph(
@@ -93,25 +104,43 @@ app = ResourceGraph(
 
 
 @app.resources
-def resources(schema):  # type: ignore[no-untyped-def]
-    spec = schema.spec
+def resources(schema: Schema[WebAppSpec]) -> WebAppResources:
+    spec = schema.spec  # a WebAppSpec for the type checker; each read becomes ${schema.spec...}
     config = k8s.ConfigMap("web-config", data={"MESSAGE": spec.message})
     deployment = k8s.Deployment(
         "web", image=spec.image, replicas=spec.replicas, ports=[8080], env_from=[config]
     )
     service = k8s.Service("web", selector={"app": "web"}, ports=[{"port": 80, "targetPort": 8080}])
-    return {"config": config, "deployment": deployment, "service": service}
+    return WebAppResources(config, deployment, service)
 
 
 @app.status
-def status(schema, r):  # type: ignore[no-untyped-def]
+def status(schema: Schema[WebAppSpec], r: WebAppResources) -> dict[str, object]:
     # Kubernetes omits availableReplicas while no pod is available: read it with a fallback.
     return {"availableReplicas": cel.default(r.deployment.status.availableReplicas, 0)}
 
 
-app.instance("development", {"image": "nginx:1.27", "replicas": 1, "message": "hello from development"})
-app.instance("production", {"image": "nginx:1.27", "replicas": 3})
+app.instance(
+    "development", WebAppSpec(image="nginx:1.27", replicas=1, message="hello from development")
+)
+app.instance("production", WebAppSpec(image="nginx:1.27", replicas=3))
 '''
+
+#: Type checkers for definitions/ (added to pyproject.toml unless it configures them already).
+TYPE_CHECK_TABLES = {
+    "mypy": '''
+[tool.mypy]                          # `mypy` type-checks the definitions against kro-gen's types
+files = ["definitions"]
+mypy_path = "definitions"            # helpers (_*.py, e.g. `kro-gen stubs` output) import by name
+strict = true
+''',
+    "pyright": '''
+[tool.pyright]                       # the same for pyright and editors that use it (Pylance)
+include = ["definitions"]
+extraPaths = ["definitions"]
+typeCheckingMode = "strict"
+''',
+}
 
 README_STUB = """# {name}
 
@@ -125,6 +154,7 @@ Kubernetes APIs defined in Python with [kro-gen](https://pypi.org/project/kro-ge
 pip install kro-gen
 kro-gen generate          # write gitops/
 kro-gen generate --check  # exit 1 with a diff when gitops/ is stale (what CI runs)
+mypy                      # type-check definitions/ (configured in pyproject.toml; pyright works too)
 ```
 """
 
@@ -165,6 +195,8 @@ def scaffold(directory: Path, *, repo_url: str | None = None) -> ScaffoldReport:
             rule="init-exists",
         )
     table = config_table(repo_url or _origin_url(directory) or PLACEHOLDER_REPO_URL)
+    configured = _tools(pyproject) if pyproject.exists() else set()
+    table += "".join(text for tool, text in TYPE_CHECK_TABLES.items() if tool not in configured)
     created: list[Path] = []
     kept: list[Path] = []
     extended = None
@@ -187,6 +219,11 @@ def scaffold(directory: Path, *, repo_url: str | None = None) -> ScaffoldReport:
 
 
 def _has_table(pyproject: Path) -> bool:
+    return "kro-gen" in _tools(pyproject)
+
+
+def _tools(pyproject: Path) -> set[str]:
+    """The ``[tool.*]`` tables ``pyproject`` has."""
     import tomllib
 
     try:
@@ -198,7 +235,7 @@ def _has_table(pyproject: Path) -> bool:
             hint="fix its TOML first",
             rule="config-syntax",
         ) from None
-    return "kro-gen" in document.get("tool", {})
+    return set(document.get("tool", {}))
 
 
 def _origin_url(directory: Path) -> str | None:
