@@ -128,18 +128,18 @@ app.instance("production", WebAppSpec(image="nginx:1.27", replicas=3))
 
 #: Type checkers for definitions/ (added to pyproject.toml unless it configures them already).
 TYPE_CHECK_TABLES = {
-    "mypy": '''
+    "mypy": """
 [tool.mypy]                          # `mypy` type-checks the definitions against kro-gen's types
 files = ["definitions"]
 mypy_path = "definitions"            # helpers (_*.py, e.g. `kro-gen stubs` output) import by name
 strict = true
-''',
-    "pyright": '''
+""",
+    "pyright": """
 [tool.pyright]                       # the same for pyright and editors that use it (Pylance)
 include = ["definitions"]
 extraPaths = ["definitions"]
 typeCheckingMode = "strict"
-''',
+""",
 }
 
 README_STUB = """# {name}
