@@ -45,6 +45,14 @@ def _check_rgd(graph: GraphArtifact, where: Location) -> None:
         )
 
 
+def rgd_file(graph: GraphArtifact, max_depth: int) -> str:
+    """The text of ``graph``'s file in ``platform/rgds/`` when the deepest chained graph has ``max_depth``."""
+    where = Location(file=graph.source, graph=graph.name)
+    _check_rgd(graph, where)
+    body = ann.stamp(graph.rgd, ann.rgd_annotations(ann.rgd_wave(graph.depth, max_depth)), where)
+    return dump_yaml(body, header=layout.header([graph.source]))
+
+
 def plan_rgds(graphs: Sequence[GraphArtifact]) -> dict[str, str]:
     """The ``platform/rgds/`` files for ``graphs`` (empty when there are none)."""
     if not graphs:
@@ -52,10 +60,7 @@ def plan_rgds(graphs: Sequence[GraphArtifact]) -> dict[str, str]:
     max_depth = max(graph.depth for graph in graphs)
     files: dict[str, str] = {}
     for graph in sorted(graphs, key=lambda g: g.name):
-        where = Location(file=graph.source, graph=graph.name)
-        _check_rgd(graph, where)
-        body = ann.stamp(graph.rgd, ann.rgd_annotations(ann.rgd_wave(graph.depth, max_depth)), where)
-        files[layout.rgd_path(graph.name)] = dump_yaml(body, header=layout.header([graph.source]))
+        files[layout.rgd_path(graph.name)] = rgd_file(graph, max_depth)
     files[f"{layout.RGD_DIR}/{layout.KUSTOMIZATION}"] = layout.kustomization(
         [posixpath.basename(path) for path in files], [graph.source for graph in graphs]
     )

@@ -7,7 +7,7 @@ graph; an instance for an environment the configuration does not list is a :clas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kro_gen.errors import ConfigError, KroGenError, Location
@@ -36,14 +36,27 @@ def check_declared_environments(
     outputs: Sequence[GraphOutput], environments: Sequence[Environment], config_location: Location
 ) -> None:
     """Raise :class:`ConfigError` when a graph has an instance for an environment that is not configured."""
+    check_instance_environments(
+        [(o.name, {env: i.site for env, i in o.graph.instances.items()}) for o in outputs],
+        environments,
+        config_location,
+    )
+
+
+def check_instance_environments(
+    graphs: Sequence[tuple[str, Mapping[str, str | None]]],
+    environments: Sequence[Environment],
+    config_location: Location,
+) -> None:
+    """:func:`check_declared_environments` for ``(graph name, environment -> instance site)`` pairs."""
     known = {environment.name for environment in environments}
-    for output in outputs:
-        for name, instance in output.graph.instances.items():
+    for graph, instances in graphs:
+        for name, site in instances.items():
             if name not in known:
                 raise ConfigError(
-                    f"graph {output.name!r} declares an instance for environment {name!r}, "
+                    f"graph {graph!r} declares an instance for environment {name!r}, "
                     f"which [tool.kro-gen] environments does not list",
-                    location=Location(file=instance.site, graph=output.name, environment=name),
+                    location=Location(file=site, graph=graph, environment=name),
                     hint=f"add it to {config_location.file or 'pyproject.toml'} or use one of: "
                     + ", ".join(sorted(known)),
                     rule="unknown-environment",

@@ -6,7 +6,9 @@ chaining) has depth ``1 + depth(inner)``: the GitOps tree applies inner RGDs fir
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +20,7 @@ from kro_gen.project.loader import LoadedGraph, user_error
 
 if TYPE_CHECKING:
     from kro_gen.project.config import ProjectConfig
+    from kro_gen.project.inputs import InputRecorder
 
 
 @dataclass
@@ -54,12 +57,11 @@ class GraphOutput:
         A resource's problem is at the line that built it; a problem in the status, at the status
         builder. Other problems (the spec schema, the graph's identity) stay at the graph's line.
         """
-        resource = self.built.resources.get(location.resource or "")
-        if resource is not None:
-            return resource.site
-        if (location.path or "").startswith("spec.schema.status"):
-            return self.graph.status_site()
-        return None
+        return user_site_of(self.resource_sites(), self.graph.status_site(), location)
+
+    def resource_sites(self) -> dict[str, str | None]:
+        """Resource id -> the ``file:line`` that built it."""
+        return {rid: resource.site for rid, resource in self.built.resources.items()}
 
     def artifact(self) -> Any:
         """The :class:`kro_gen.gitops.model.GraphArtifact` the GitOps stage consumes."""
@@ -78,6 +80,17 @@ class GraphOutput:
             dependencies={rid: list(deps) for rid, deps in self.built.dependencies.items()},
             resource_kinds=resource_kinds(self.built),
         )
+
+
+def user_site_of(
+    resource_sites: dict[str, str | None], status_site: str | None, location: Location
+) -> str | None:
+    """:meth:`GraphOutput.user_site` from a graph's resource sites and status builder site."""
+    if (location.resource or "") in resource_sites:
+        return resource_sites[location.resource or ""]
+    if (location.path or "").startswith("spec.schema.status"):
+        return status_site
+    return None
 
 
 def resource_kinds(built: BuiltGraph) -> dict[str, str]:
@@ -166,13 +179,25 @@ def prepare_graphs(config: ProjectConfig, progress: Callable[[str], None] | None
             hint="define a module-level ResourceGraph(...) in a .py file there (see 'kro-gen init')",
             rule="no-graphs",
         )
+    return graph_outputs(loaded, config, progress)
+
+
+def graph_outputs(
+    loaded: Sequence[LoadedGraph],
+    config: ProjectConfig,
+    progress: Callable[[str], None] | None = None,
+    recorder: InputRecorder | None = None,
+) -> list[GraphOutput]:
+    """Build ``loaded`` (every graph that a chained graph uses among them), compute chaining depths and
+    emit every RGD (unchecked). ``recorder`` notes what the builders read, for each graph's file."""
     built: dict[str, BuiltGraph] = {}
     for item in loaded:
         if progress is not None:
             progress(f"building {item.graph.name}")
-        built[item.graph.name] = build_graph(
-            item, config.definitions_dir, timeout=config.definition_timeout, project=config.root
-        )
+        with recorder.within(item.owner or item.source_path) if recorder else contextlib.nullcontext():
+            built[item.graph.name] = build_graph(
+                item, config.definitions_dir, timeout=config.definition_timeout, project=config.root
+            )
     depths = chain_depths(built)
     return [
         GraphOutput(

@@ -20,7 +20,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +31,7 @@ from kro_gen.errors import DefinitionError, KroGenError, Location
 from kro_gen.graph import ResourceGraph
 from kro_gen.graph.resource import display_path
 from kro_gen.project.guard import DEFAULT_TIMEOUT, guarded
+from kro_gen.project.inputs import InputRecorder
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _MODULE_PREFIX = "_kro_gen_definition_"
@@ -38,10 +39,15 @@ _MODULE_PREFIX = "_kro_gen_definition_"
 
 @dataclass(frozen=True)
 class LoadedGraph:
-    """A graph found in ``definitions/`` and the file that defines it."""
+    """A graph found in ``definitions/`` and the file that defines it.
+
+    ``owner`` is the definition file the graph is listed under (its defining file, or the first
+    definition file whose module holds it when a helper module defines it).
+    """
 
     graph: ResourceGraph[Any, Any]
     source_path: Path
+    owner: Path | None = None
 
 
 def definition_files(directory: Path) -> list[Path]:
@@ -52,7 +58,12 @@ def definition_files(directory: Path) -> list[Path]:
 
 
 def load_definitions(
-    directory: Path, *, timeout: float = DEFAULT_TIMEOUT, project: Path | None = None
+    directory: Path,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    project: Path | None = None,
+    only: Collection[Path] | None = None,
+    recorder: InputRecorder | None = None,
 ) -> list[LoadedGraph]:
     """Import every definition file of ``directory`` and return its module-level graphs.
 
@@ -65,6 +76,10 @@ def load_definitions(
     Raises :class:`DefinitionError` when a file fails to import, is not valid UTF-8 (or its declared
     encoding), takes too long or has side effects, when two graphs share a name or a group and kind, or
     when the folder does not exist.
+
+    With ``only``, just those definition files are imported (and the definition files they import);
+    the graphs of every imported file are returned. ``recorder`` notes what the imports read (see
+    :mod:`kro_gen.project.inputs`).
     """
     directory = directory.resolve()
     if not directory.is_dir():
@@ -74,13 +89,15 @@ def load_definitions(
             rule="definitions-missing",
         )
     files = definition_files(directory)
-    session = _Session(directory, files)
+    session = _Session(directory, files, recorder)
+    wanted = None if only is None else {path.resolve() for path in only}
     with session.active():
         for path in files:
-            check_encoding(path)
-            with guarded(path, directory, project or directory.parent, timeout):
-                session.load(path)
-    return _collect(session, files)
+            if wanted is None or path in wanted:
+                check_encoding(path)
+                with guarded(path, directory, project or directory.parent, timeout):
+                    session.load(path)
+    return _collect(session, [path for path in files if path in session.modules])
 
 
 def check_encoding(path: Path) -> None:
@@ -121,7 +138,8 @@ def _collect(session: _Session, files: Sequence[Path]) -> list[LoadedGraph]:
         for value in list(vars(module).values()):
             if isinstance(value, ResourceGraph) and id(value) not in seen:
                 seen.add(id(value))
-                found.append(LoadedGraph(value, _defining_file(value, path)))
+                source = _defining_file(value, path)
+                found.append(LoadedGraph(value, source, source if source in session.modules else path))
     _check_unique(found)
     return found
 
@@ -135,19 +153,26 @@ def _defining_file(graph: ResourceGraph[Any, Any], fallback: Path) -> Path:
 
 
 def _check_unique(found: Sequence[LoadedGraph]) -> None:
-    first_by_key: dict[str, LoadedGraph] = {}
-    for loaded in found:
-        graph = loaded.graph
+    check_unique_identities(
+        [(g.graph.name, g.graph.group, g.graph.kind, g.graph.site or str(g.source_path)) for g in found]
+    )
+
+
+def check_unique_identities(graphs: Sequence[tuple[str, str, str, str | None]]) -> None:
+    """Raise :class:`DefinitionError` at the second of two graphs ``(name, group, kind, site)`` that
+    share a name, or a group and kind."""
+    first_by_key: dict[str, int] = {}
+    for index, (name, group, kind, site) in enumerate(graphs):
         keys = {
-            f"name:{graph.name}": f"the name {graph.name!r}",
-            f"kind:{graph.group}/{graph.kind}": f"the kind {graph.kind} in group {graph.group}",
+            f"name:{name}": f"the name {name!r}",
+            f"kind:{group}/{kind}": f"the kind {kind} in group {group}",
         }
         for key, what in keys.items():
-            other = first_by_key.setdefault(key, loaded)
-            if other is not loaded:
+            other = first_by_key.setdefault(key, index)
+            if other != index:
                 raise DefinitionError(
-                    f"two graphs have {what}: here and at {other.graph.site or other.source_path}",
-                    location=Location(file=graph.site or str(loaded.source_path), graph=graph.name),
+                    f"two graphs have {what}: here and at {graphs[other][3]}",
+                    location=Location(file=site, graph=name),
                     hint="give each graph its own name, and each kind its own group/kind",
                     rule="graph-unique",
                 )
@@ -156,10 +181,11 @@ def _check_unique(found: Sequence[LoadedGraph]) -> None:
 class _Session:
     """One loading run: module names, the alias finder, cleanup of helper modules."""
 
-    def __init__(self, directory: Path, files: Sequence[Path]) -> None:
+    def __init__(self, directory: Path, files: Sequence[Path], recorder: InputRecorder | None = None) -> None:
         self.directory = directory
         self.by_stem = {path.stem: path for path in files}
         self.modules: dict[Path, ModuleType] = {}
+        self.recorder = recorder
 
     def module_name(self, path: Path) -> str:
         digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
@@ -176,7 +202,11 @@ class _Session:
         self.modules[path] = module
         sys.modules[name] = module
         try:
-            spec.loader.exec_module(module)
+            if self.recorder is None:
+                spec.loader.exec_module(module)
+            else:
+                with self.recorder.within(path):
+                    spec.loader.exec_module(module)
         except KroGenError as error:
             site = _frame_site(error.__traceback__, path, self.directory)
             raise error.located(Location(file=site)) from None
@@ -219,7 +249,10 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return importlib.util.spec_from_file_location(fullname, source, loader=self)
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
-        return self.session.load(self.session.by_stem[spec.name])
+        path = self.session.by_stem[spec.name]
+        if self.session.recorder is not None:
+            self.session.recorder.imported(path)
+        return self.session.load(path)
 
     def exec_module(self, module: ModuleType) -> None:
         """Nothing to do: :meth:`create_module` returned an executed (or executing) module."""
