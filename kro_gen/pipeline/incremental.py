@@ -180,7 +180,7 @@ def plan_project(
     state = _compute(config, files, entries, settings, top, blobs, base, jobs, say)
     if state.kinds_changed:  # a graph's generated kind changed: nothing cached is known to hold
         state = _compute(config, files, {}, settings, top, blobs, base, jobs, say)
-    plan, findings = _assemble(config, settings, state.units)
+    plan, findings = _assemble(config, settings, state.units, say)
 
     for path, proof in state.new_proofs.items():
         units = state.by_file[path]
@@ -316,7 +316,8 @@ def _compute(
         base=base,
         max_depth=max(depths, default=0),
     )
-    say(f"checking and rendering {len(outputs)} graphs")
+    reused = sum(len(entry["units"]) for entry in cached.values())
+    say(f"checking and rendering {len(outputs)} graph(s); {reused} cached")
     live = compute_units(outputs, context, jobs)
 
     units: list[GraphUnit] = []
@@ -354,18 +355,14 @@ def _session_inputs(recorder: InputRecorder, files: Sequence[Path]) -> dict[str,
     the first time, data), the environment variables read, and every helper module of the folder."""
     definitions_dir = files[0].parent if files else Path()
     definition_paths = {str(file) for file in files}
-    inside = str(definitions_dir) + "/"
     helpers = sorted(
         file
         for file in definitions_dir.rglob("*.py")
         if str(file) not in definition_paths and "__pycache__" not in file.parts
     )
+    listed = definition_paths | {str(file) for file in helpers}  # hashed by name already
     return {
-        "opened": {
-            file: file_sha256(file)
-            for file in sorted(recorder.opened)
-            if file not in definition_paths and not file.startswith(inside)
-        },
+        "opened": {file: file_sha256(file) for file in sorted(recorder.opened) if file not in listed},
         "environment": dict(sorted(recorder.environment.items())),
         "helpers": {str(file): file_sha256(file) for file in helpers},
         "helper_names": sorted(
@@ -412,7 +409,7 @@ def _proof(
 
 
 def _assemble(
-    config: ProjectConfig, settings: TreeSettings, units: Sequence[GraphUnit]
+    config: ProjectConfig, settings: TreeSettings, units: Sequence[GraphUnit], say: Progress
 ) -> tuple[TreePlan, list[Finding]]:
     """The serial run's later stages over ``units``: raise their errors in its order, plan the tree."""
     from kro_gen.gitops import plan_tree
@@ -427,6 +424,7 @@ def _assemble(
     check_instance_environments([(u.name, u.instances) for u in units], environments, config.location())
     artifacts: list[EnvironmentArtifact] = []
     for environment in environments:
+        say(f"rendering environment {environment.name}")
         documents: list[Document] = []
         for unit in units:
             if environment.name in unit.failures:
