@@ -116,7 +116,12 @@ def check_parses(expression: n.Node | Expr) -> None:
     Raises:
         ExpressionError: naming the CEL text that fails.
     """
-    node = to_node(expression)
+    _check_node_parses(to_node(expression))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _check_node_parses(node: n.Node) -> None:
+    """:func:`check_parses` of one tree (cached: only trees that pass are remembered)."""
     text = render_cel(node)
     try:
         reparsed = parse_cel(text)

@@ -27,6 +27,8 @@ Decisions (what each CEL form becomes):
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -55,8 +57,10 @@ _INT64_MAX = 2**63 - 1
 _MAX_DEPTH = 100
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_cel(text: str) -> n.Node:
-    """Parse CEL ``text`` (without ``${}``) into an expression tree.
+    """Parse CEL ``text`` (without ``${}``) into an expression tree (cached by text: trees are frozen,
+    and a fleet repeats the same expressions in every graph).
 
     Raises:
         CelSyntaxError: (an :class:`~kro_gen.errors.ExpressionError`) naming the column, with a
