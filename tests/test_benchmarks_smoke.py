@@ -44,3 +44,37 @@ def test_quick_cel_section_prints_a_table_of_consistent_timings() -> None:
         assert int(cells[1]) >= 2, cells
         low, median, high = seconds(cells[3]), seconds(cells[2]), seconds(cells[4])
         assert 0 < low <= median <= high, cells
+
+
+def test_the_fleet_generator_writes_distinct_valid_graphs(tmp_path: Path) -> None:
+    """Two copies of the seed plan cleanly side by side (distinct names, kinds and objects), and the
+    20-environment variant declares an instance in every environment."""
+    from benchmarks.fleet import EXTRA_ENVIRONMENTS, graph_source, write_fleet
+    from kro_gen.pipeline.incremental import plan_project
+    from kro_gen.project.config import load_config
+
+    root = write_fleet(tmp_path / "fleet", 2, git=False)
+    assert graph_source(1) == (root / "definitions" / "app_0001.py").read_text(encoding="utf-8")
+    plan = plan_project(load_config(root), jobs=1).plan
+    rgds = [path for path in plan.files if path.startswith("platform/rgds/rgd-")]
+    assert rgds == [
+        "platform/rgds/rgd-microservices-app-0001.yaml",
+        "platform/rgds/rgd-microservices-app-0002.yaml",
+    ]
+    wide = graph_source(7, environments=20)
+    assert all(f"{name!r}" in wide for name, _ in EXTRA_ENVIRONMENTS)
+    assert "microservices-app-0007" in wide and "MicroservicesApp0007" in wide
+
+
+def test_the_fleet_table_divides_by_the_floor() -> None:
+    from benchmarks.fleet_bench import Fleet, Row, table
+    from benchmarks.measure import Stat
+
+    fleet = Fleet(10, 3)
+    rows = [
+        Row(fleet, "cold `generate`", 170, Stat((2.0, 3.0, 4.0)), Stat((1e8,))),
+        Row(fleet, "floor (kro-gen's YAML writer)", 170, Stat((0.5, 0.5, 0.6)), Stat((2e7,))),
+    ]
+    lines = table(rows).splitlines()
+    cold = [cell.strip() for cell in lines[2].strip("|").split("|")]
+    assert cold[2] == "cold `generate`" and cold[3] == "3 s" and cold[6] == "6.0" and cold[7] == "300 ms"

@@ -62,30 +62,45 @@ def register_rgd(registry: SchemaRegistry, rgd: Mapping[str, Any]) -> tuple[str,
 def register_rgds(registry: SchemaRegistry, rgds: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
     """Add the kinds several RGDs generate, inner graphs first.
 
-    An RGD whose resources are instances of another RGD's kind (chaining) is registered after it,
-    so its status expressions are typed against the inner kind's inferred status. Every kind is
-    first registered with an open status, so graphs that use each other in a cycle (kro refuses
-    those) still get their spec checked. Returns the ``(apiVersion, kind)`` pairs added.
+    An RGD whose resources are instances of another RGD's kind (chaining) is typed against the inner
+    kind's inferred status. Each kind is registered with an open status and typed lazily, the first
+    time its schema is looked up (typing it looks the inner kinds up, which types them first); so a
+    fleet pays for the status types only of the kinds something reads, and graphs that use each other
+    in a cycle (kro refuses those) still get their spec checked. Returns the ``(apiVersion, kind)``
+    pairs added.
     """
+    import functools
+
+    from kro_gen.check.rgd_openapi import instance_schema
     from kro_gen.schema.openapi import parse_section
 
-    waiting: list[tuple[Mapping[str, Any], Gvk]] = []
-    for rgd in rgds:
-        gvk = rgd_kind(rgd)
-        if gvk is not None:
-            waiting.append((rgd, gvk))
-            _register(registry, rgd, gvk, parse_section(schema_section(rgd)), None)
     added = []
-    while waiting:
-        pending = {gvk for _, gvk in waiting}
-        ready = [item for item in waiting if not (_used_kinds(item[0]) & (pending - {item[1]}))]
-        batch = ready or waiting[:1]  # a cycle: go on in the given order
-        for rgd, _gvk in batch:
-            registered = register_rgd(registry, rgd)
-            if registered is not None:
-                added.append(registered)
-        waiting = [item for item in waiting if not any(item is done for done in batch)]
+    for rgd, gvk in _inner_first(rgds):
+        schema = schema_section(rgd)
+        parsed = parse_section(schema)
+        registry.register_lazy_kind(
+            f"{gvk[0]}/{gvk[1]}",
+            gvk[2],
+            instance_schema(schema, parsed, None),
+            functools.partial(_typed_schema, registry, rgd, parsed),
+            namespaced=schema.get("scope", "Namespaced") != "Cluster",
+            source=_source(rgd),
+        )
+        added.append((f"{gvk[0]}/{gvk[1]}", gvk[2]))
     return added
+
+
+def _typed_schema(registry: SchemaRegistry, rgd: Mapping[str, Any], parsed: Any) -> Mapping[str, Any]:
+    from kro_gen.check.rgd_openapi import instance_schema
+
+    schema: Mapping[str, Any] = instance_schema(
+        schema_section(rgd), parsed, status_types(rgd, registry, parsed)
+    )
+    return schema
+
+
+def _source(rgd: Mapping[str, Any]) -> str:
+    return f"RGD {as_map(rgd.get('metadata')).get('name') or schema_section(rgd).get('kind')}"
 
 
 def _register(registry: SchemaRegistry, rgd: Mapping[str, Any], gvk: Gvk, parsed: Any, types: Any) -> None:
@@ -97,8 +112,21 @@ def _register(registry: SchemaRegistry, rgd: Mapping[str, Any], gvk: Gvk, parsed
         gvk[2],
         instance_schema(schema, parsed, types),
         namespaced=schema.get("scope", "Namespaced") != "Cluster",
-        source=f"RGD {as_map(rgd.get('metadata')).get('name') or schema.get('kind')}",
+        source=_source(rgd),
     )
+
+
+def _inner_first(rgds: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], Gvk]]:
+    """The RGDs with a kind, each after the RGDs whose kinds it uses (a cycle: in the given order)."""
+    waiting = [(rgd, gvk) for rgd in rgds if (gvk := rgd_kind(rgd)) is not None]
+    ordered: list[tuple[Mapping[str, Any], Gvk]] = []
+    while waiting:
+        pending = {gvk for _, gvk in waiting}
+        ready = [item for item in waiting if not (_used_kinds(item[0]) & (pending - {item[1]}))]
+        batch = ready or waiting[:1]
+        ordered += batch
+        waiting = [item for item in waiting if not any(item is done for done in batch)]
+    return ordered
 
 
 def _used_kinds(rgd: Mapping[str, Any]) -> set[Gvk]:

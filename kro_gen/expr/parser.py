@@ -28,7 +28,6 @@ Decisions (what each CEL form becomes):
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Callable
 from typing import ClassVar
 

@@ -66,14 +66,16 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_bytes(path: Path, data: bytes, faults: Faults) -> None:
+def _write_bytes(path: Path, data: bytes, faults: Faults, *, durable: bool = True) -> None:
+    """Write ``path``; ``durable``: fsync it too (staged files are made durable all at once instead)."""
     try:
         faults.point("write")
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
     except OSError as error:
         if error.filename is None:  # name the file (a full disk's write() error names none)
             raise OSError(error.errno, error.strerror, str(path)) from error
@@ -107,8 +109,11 @@ def commit(root: Path, transaction: Transaction, faults: Faults = NO_FAULTS) -> 
     state = [path for path in STATE_FILES if path in transaction.writes]
     renames = [path for path in transaction.writes if path not in STATE_FILES]
     for path in [*renames, *state]:
-        _write_bytes(staging / path, transaction.writes[path], faults)
+        _write_bytes(staging / path, transaction.writes[path], faults, durable=False)
         faults.point("stage")
+    # every staged byte is durable before the commit point: one sync for all of them, not an fsync
+    # per file (a journal commit each: 2-5 ms per file, minutes for a fleet's first tree)
+    os.sync()
     journal = {
         "version": _VERSION,
         "renames": [{"path": p, "sha256": sha256_bytes(transaction.writes[p])} for p in renames],

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -168,12 +168,22 @@ def _load_builtins(version: str) -> _Builtins:
 
 @dataclass
 class _Custom:
-    """A kind registered from a CRD or an RGD."""
+    """A kind registered from a CRD or an RGD; ``make``: builds the schema on first use (then ``schema``
+    is the one it gave; while it runs, ``schema`` stays what it was, e.g. an open status)."""
 
     schema: dict[str, Any]
     namespaced: bool
     source: str
     validator: Any = None
+    make: Callable[[], Mapping[str, Any]] | None = None
+
+    def resolved(self) -> dict[str, Any]:
+        """The schema, built now if it is built lazily."""
+        make, self.make = self.make, None
+        if make is not None:
+            self.schema = structural_to_jsonschema(make(), resource_root=True)
+            self.validator = None
+        return self.schema
 
 
 class SchemaRegistry:
@@ -269,6 +279,21 @@ class SchemaRegistry:
         gvk = (*split_api_version(api_version), kind)
         self._custom[gvk] = _Custom(structural_to_jsonschema(openapi, resource_root=True), namespaced, source)
 
+    def register_lazy_kind(
+        self,
+        api_version: str,
+        kind: str,
+        openapi: Mapping[str, Any],
+        make: Callable[[], Mapping[str, Any]],
+        *,
+        namespaced: bool,
+        source: str,
+    ) -> None:
+        """Like :meth:`register_kind` with ``openapi``, replaced by ``make()`` the first time the kind's
+        schema is looked up (a lookup made while ``make`` runs, a cycle, gets ``openapi``)."""
+        self.register_kind(api_version, kind, openapi, namespaced=namespaced, source=source)
+        self._custom[(*split_api_version(api_version), kind)].make = make
+
     # lookup -------------------------------------------------------------------------------------
 
     def _custom_for(self, gvk: Gvk) -> _Custom | None:
@@ -283,7 +308,7 @@ class SchemaRegistry:
         gvk = (*split_api_version(api_version), kind)
         custom = self._custom_for(gvk)
         if custom is not None:
-            return custom.schema
+            return custom.resolved()
         name = self._builtins.by_gvk.get(gvk)
         return self._builtins.defs[name] if name else None
 
@@ -344,8 +369,9 @@ class SchemaRegistry:
         gvk = (*split_api_version(api_version), kind)
         custom = self._custom_for(gvk)
         if custom is not None:
+            schema = custom.resolved()
             if custom.validator is None:
-                custom.validator = _make_validator(custom.schema, self._builtins)
+                custom.validator = _make_validator(schema, self._builtins)
             return custom.validator
         builtins = self._builtins
         name = builtins.by_gvk.get(gvk)
