@@ -7,7 +7,6 @@ chaining) has depth ``1 + depth(inner)``: the GitOps tree applies inner RGDs fir
 from __future__ import annotations
 
 import contextlib
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
