@@ -90,7 +90,7 @@ class _State:
         config = self.config()
         store = CacheStore(default_cache_dir(config.root) if cache else None)
         result = plan_project(
-            config, base=base, cache=store, jobs=jobs or default_jobs(), progress=_progress()
+            config, base=base, cache=store, jobs=jobs or config.jobs or default_jobs(), progress=_progress()
         )
         for finding in result.findings:
             click.echo(_finding_line(finding), err=True)
@@ -113,7 +113,8 @@ _JOBS_OPTION = click.option(
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Processes that check and render graphs (large fleets only). Default: $KRO_GEN_JOBS, else the CPUs.",
+    help="Processes that check and render graphs (large fleets only). "
+    "Default: jobs in [tool.kro-gen], else $KRO_GEN_JOBS, else the CPUs.",
 )
 _NO_CACHE_OPTION = click.option(
     "--no-cache",

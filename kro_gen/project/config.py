@@ -13,6 +13,7 @@ folder; a bad value is a :class:`~kro_gen.errors.ConfigError` naming the key and
     kubernetes_version = "1.33"      # schemas to validate manifests against
     definition_timeout = 60          # seconds a definition file may take to load, and its graphs to build
     lock_timeout = 300               # seconds to wait for another kro-gen run on the same tree
+    jobs = 4                         # processes for large fleets (default: $KRO_GEN_JOBS, else the CPUs)
 
     [[tool.kro-gen.environments]]
     name = "production"              # DNS label, unique
@@ -102,6 +103,7 @@ class ProjectConfig(BaseModel):
     kubernetes_version: str | None = None
     definition_timeout: float = Field(60.0, gt=0)
     lock_timeout: float = Field(300.0, ge=0)
+    jobs: int | None = Field(None, ge=1)
 
     @field_validator("definitions", "output")
     @classmethod
@@ -329,6 +331,7 @@ _HINTS = {
     "definitions": 'a folder below the folder of pyproject.toml, e.g. definitions = "definitions"',
     "definition_timeout": "a number of seconds, e.g. definition_timeout = 120",
     "lock_timeout": "a number of seconds, e.g. lock_timeout = 600 (0: fail at once when the tree is locked)",
+    "jobs": "a number of processes, at least 1, e.g. jobs = 4",
 }
 
 
