@@ -92,6 +92,17 @@ def graph_source(number: int, *, environments: int = 3, seed: str | None = None)
     return text + _EXTRA_INSTANCES.format(names=[name for name, _ in EXTRA_ENVIRONMENTS])
 
 
+#: The production gateway's replica count of a copy: what "one graph changed" edits.
+_PRODUCTION_GATEWAY = 'domain="api.mycompany.com", replicas=3'
+
+
+def changed_source(source: str, replicas: int) -> str:
+    """A copy's definition ``source`` with its production gateway at ``replicas`` replicas (from 3)."""
+    if _PRODUCTION_GATEWAY not in source:
+        raise SeedChanged(f"{SEED.name} no longer contains {_PRODUCTION_GATEWAY}; update benchmarks/fleet.py")
+    return source.replace(_PRODUCTION_GATEWAY, f'domain="api.mycompany.com", replicas={replicas}')
+
+
 def module_name(number: int) -> str:
     """The definition module of copy ``number`` (``app_0007``)."""
     return f"app_{number:04d}"

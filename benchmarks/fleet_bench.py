@@ -40,7 +40,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the checkout importable as the package root
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.fleet import write_fleet
+from benchmarks.fleet import changed_source, write_fleet
 from benchmarks.measure import REPO, Process, Stat, kro_gen_command, mebibytes, run_process, seconds
 from benchmarks.projects import commit_all
 
@@ -167,7 +167,7 @@ def measure_fleet(fleet: Fleet, folder: Path, repeats: int, progress: Callable[[
     original = definition.read_text(encoding="utf-8")
 
     def one_changed(index: int) -> Process:
-        definition.write_text(original.replace('"replicas": 3},', f'"replicas": {4 + index}}},'), "utf-8")
+        definition.write_text(changed_source(original, 4 + index), encoding="utf-8")
         return run_process(kro_gen_command("generate"), cwd=project)
 
     add("one graph changed", files, _repeat(repeats, one_changed))

@@ -49,7 +49,7 @@ def test_quick_cel_section_prints_a_table_of_consistent_timings() -> None:
 def test_the_fleet_generator_writes_distinct_valid_graphs(tmp_path: Path) -> None:
     """Two copies of the seed plan cleanly side by side (distinct names, kinds and objects), and the
     20-environment variant declares an instance in every environment."""
-    from benchmarks.fleet import EXTRA_ENVIRONMENTS, graph_source, write_fleet
+    from benchmarks.fleet import EXTRA_ENVIRONMENTS, changed_source, graph_source, write_fleet
     from kro_gen.pipeline.incremental import plan_project
     from kro_gen.project.config import load_config
 
@@ -64,6 +64,7 @@ def test_the_fleet_generator_writes_distinct_valid_graphs(tmp_path: Path) -> Non
     wide = graph_source(7, environments=20)
     assert all(f"{name!r}" in wide for name, _ in EXTRA_ENVIRONMENTS)
     assert "microservices-app-0007" in wide and "MicroservicesApp0007" in wide
+    assert changed_source(graph_source(1), 5) != graph_source(1)
 
 
 def test_the_fleet_table_divides_by_the_floor() -> None:

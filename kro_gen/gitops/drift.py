@@ -109,12 +109,22 @@ def unlisted_files(plan: TreePlan, root: Path | str) -> list[tuple[str, str]]:
     # an owned file no longer planned is not hand-written: it is stale drift, which a write deletes
     known = {*plan.files, *read_index(root)}
     found: dict[str, str] = {}
-    for folder in sorted(folders, key=len):  # the nearest (longest) folder wins
-        base = root / folder
+    # each file once: walk the outermost folders, and give a file to its nearest folder
+    def ancestors(folder: str) -> list[str]:
+        parts = folder.split("/")
+        return ["/".join(parts[:depth]) for depth in range(1, len(parts))] + ([""] if folder else [])
+
+    outermost = [f for f in folders if not any(a in folders for a in ancestors(f))]
+    for top in sorted(outermost):
+        base = root / top
         if not base.is_dir():
             continue
         for path in base.rglob("*"):
             relative = path.relative_to(root).as_posix()
-            if path.suffix in _MANIFEST_SUFFIXES and path.is_file() and relative not in known:
-                found[relative] = f"{folder}/{KUSTOMIZATION}"
+            if path.suffix not in _MANIFEST_SUFFIXES or relative in known or not path.is_file():
+                continue
+            folder = relative.rpartition("/")[0]
+            while folder not in folders:
+                folder = folder.rpartition("/")[0]
+            found[relative] = f"{folder}/{KUSTOMIZATION}"
     return sorted(found.items())
