@@ -109,6 +109,7 @@ def unlisted_files(plan: TreePlan, root: Path | str) -> list[tuple[str, str]]:
     # an owned file no longer planned is not hand-written: it is stale drift, which a write deletes
     known = {*plan.files, *read_index(root)}
     found: dict[str, str] = {}
+
     # each file once: walk the outermost folders, and give a file to its nearest folder
     def ancestors(folder: str) -> list[str]:
         parts = folder.split("/")
