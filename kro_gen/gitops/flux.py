@@ -2,8 +2,13 @@
 
 Per cluster, the folder ``flux bootstrap ... --path=<output>/flux/clusters/<cluster>`` syncs::
 
-    kro-rgds.yaml          Kustomization of platform/rgds (only when the cluster has a kro environment)
-    kro-env-<env>.yaml     one Kustomization per environment on the cluster
+    kro-infra-<component>.yaml  Kustomization of flux/infrastructure/<component> (HelmRepository +
+                           HelmRelease, phase 0: kro and the operators the cluster needs)
+    kro-infra-secret-store.yaml  Kustomization of platform/secret-stores/<cluster> (after external-secrets)
+    kro-rgds.yaml          Kustomization of platform/rgds (only when the cluster has a kro environment);
+                           dependsOn every kro-infra-<component>
+    kro-env-<env>.yaml     one Kustomization per environment on the cluster; dependsOn kro-rgds (kro
+                           mode) or the operators (direct mode), and the secret store
 
 Every Kustomization reads the GitRepository ``flux bootstrap`` creates (``flux-system``): it already
 holds the repository's URL, branch and credentials, so a private repository, or one reached over SSH,
@@ -34,6 +39,9 @@ from typing import Any
 from kro_gen.emit.yamlio import dump_yaml
 from kro_gen.gitops import layout, topology
 from kro_gen.gitops.flux_health import instance_health, rgd_health
+from kro_gen.gitops.infrastructure import ESO, SECRET_STORE, ClusterInfrastructure, secret_store_dir
+from kro_gen.gitops.infrastructure.flux import component_dir, helm_release, helm_repository
+from kro_gen.gitops.infrastructure.flux import infra_kustomization_name as infra_name
 from kro_gen.gitops.model import EnvironmentArtifact, GraphArtifact, TreeSettings
 
 CLUSTERS_DIR = "flux/clusters"
@@ -81,28 +89,70 @@ def kustomization(
     }
 
 
-def plan_flux(
-    graphs: Sequence[GraphArtifact], environments: Sequence[EnvironmentArtifact], settings: TreeSettings
+def _depends(names: Sequence[str]) -> dict[str, Any]:
+    return {"dependsOn": [{"name": name} for name in names]} if names else {}
+
+
+def _infrastructure(
+    infra: ClusterInfrastructure, settings: TreeSettings, folder: str, head: str
 ) -> dict[str, str]:
-    """The files of ``flux/clusters/`` (paths relative to the output dir)."""
+    """The cluster's phase-0 Kustomizations (and the shared HelmRepository/HelmRelease folders)."""
+    files: dict[str, str] = {}
+    for component in infra.components:
+        source = component_dir(component.name)
+        objects = {
+            "helmrepository.yaml": helm_repository(component, settings.flux_namespace),
+            "helmrelease.yaml": helm_release(component, settings.flux_namespace),
+        }
+        for name, body in objects.items():
+            files[f"{source}/{name}"] = dump_yaml(body, header=head)
+        files[f"{source}/{layout.KUSTOMIZATION}"] = layout.kustomization(objects, [settings.config_source])
+        body = kustomization(infra_name(component.name), settings, path=source, timeout="10m", extra={})
+        files[f"{folder}/{infra_name(component.name)}.yaml"] = dump_yaml(body, header=head)
+    if infra.secret_stores:
+        after = [infra_name(ESO)] if ESO in infra.names else []
+        body = kustomization(
+            infra_name(SECRET_STORE),
+            settings,
+            path=secret_store_dir(infra.cluster),
+            timeout="5m",
+            extra=_depends(after),
+        )
+        files[f"{folder}/{infra_name(SECRET_STORE)}.yaml"] = dump_yaml(body, header=head)
+    return files
+
+
+def plan_flux(
+    graphs: Sequence[GraphArtifact],
+    environments: Sequence[EnvironmentArtifact],
+    settings: TreeSettings,
+    infrastructure: Sequence[ClusterInfrastructure] = (),
+) -> dict[str, str]:
+    """The files of ``flux/clusters/`` and ``flux/infrastructure/`` (paths relative to the output dir)."""
     by_name = {graph.name: graph for graph in graphs}
+    infra_of = {infra.cluster: infra for infra in infrastructure}
     head = layout.header([settings.config_source])
     files: dict[str, str] = {}
     for cluster in topology.clusters(environments):
         folder = f"{CLUSTERS_DIR}/{cluster.name}"
+        infra = infra_of.get(cluster.name, ClusterInfrastructure(cluster.name, (), (), ()))
+        files.update(_infrastructure(infra, settings, folder, head))
+        operators = [infra_name(c.name) for c in infra.components]
         if cluster.has_kro:
             body = kustomization(
                 RGDS_NAME,
                 settings,
                 path=layout.RGD_DIR,
                 timeout="5m",
-                extra={"healthCheckExprs": [rgd_health()]},
+                extra={**_depends(operators), "healthCheckExprs": [rgd_health()]},
             )
             files[f"{folder}/{RGDS_NAME}.yaml"] = dump_yaml(body, header=head)
         for env in cluster.environments:
-            extra: dict[str, Any] = {}
-            if env.target.mode == "kro":
-                extra["dependsOn"] = [{"name": RGDS_NAME}]
+            kro = env.target.mode == "kro"
+            # kro environments reach the operators through kro-rgds; direct ones need no kro
+            units = [infra_name(n) for n in infra.names if n == SECRET_STORE or (not kro and n != "kro")]
+            extra: dict[str, Any] = _depends([RGDS_NAME, *units] if kro else units)
+            if kro:
                 checks = [
                     instance_health(g.api_version, g.kind) for g in topology.instance_graphs(env, by_name)
                 ]

@@ -104,6 +104,23 @@ class EnvironmentArtifact:
 
 
 @dataclass(frozen=True)
+class InfraSettings:
+    """The infrastructure layer (phase 0): kro and the operators the graphs need.
+
+    Attributes:
+        enabled: emit the layer at all (``False``: the clusters already run kro and the operators).
+        versions: component name -> chart version, overriding the catalog's pins.
+        skip: component names installed some other way (``secret-store`` skips the placeholders).
+        charts: the project's own components: name -> ``{groups, repository, chart, version, namespace}``.
+    """
+
+    enabled: bool = True
+    versions: Mapping[str, str] = field(default_factory=dict)
+    skip: tuple[str, ...] = ()
+    charts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class TreeSettings:
     """How the tree is laid out and wired.
 
@@ -122,6 +139,7 @@ class TreeSettings:
         flux_source_name: the Flux GitRepository every Kustomization reads: by default the one
             ``flux bootstrap`` creates, which carries the repository's credentials.
         config_source: what the wiring files were generated from (named in their header).
+        infrastructure: the phase-0 layer (kro, operators, secret-store placeholders).
     """
 
     repo_url: str
@@ -136,6 +154,7 @@ class TreeSettings:
     kro_namespace: str = "kro-system"
     flux_source_name: str = "flux-system"
     config_source: str = "pyproject.toml"
+    infrastructure: InfraSettings = field(default_factory=InfraSettings)
 
     @property
     def repo_dir(self) -> str:
@@ -174,10 +193,13 @@ class TreePlan:
     Attributes:
         files: read-only mapping, sorted by path.
         tool_version: kro-gen's version, written into the ownership index.
+        warnings: what the tree cannot provide (e.g. the operator of an API group kro-gen does not know),
+            one line each, for ``generate`` to print.
     """
 
     files: Mapping[str, str]
     tool_version: str = "0.1.0"
+    warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for path in self.files:

@@ -16,12 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kro_gen.emit.yamlio import dump_yaml
 from kro_gen.errors import ConfigError, DefinitionError, Location, ValidationError
 from kro_gen.gitops import layout, topology
 from kro_gen.gitops.annotations import api_group
 from kro_gen.gitops.argocd import plan_argocd
 from kro_gen.gitops.environments import plan_environment
 from kro_gen.gitops.flux import plan_flux
+from kro_gen.gitops.infrastructure import (
+    ClusterInfrastructure,
+    cluster_infrastructure,
+    secret_store_dir,
+    secret_store_object,
+)
 from kro_gen.gitops.model import EnvironmentArtifact, GraphArtifact, TreePlan, TreeSettings
 from kro_gen.gitops.platform import plan_rgds
 from kro_gen.gitops.readme import render_readme
@@ -154,9 +161,45 @@ def plan_tree(
                 env, by_name, owns_namespace=env.target.name in owners, config_source=settings.config_source
             )
         )
+    infrastructure = cluster_infrastructure(graphs, environments, settings) if settings.wiring else []
+    files.update(_secret_stores(infrastructure, settings))
     if "argocd" in settings.wiring:
-        files.update(plan_argocd(graphs, environments, settings))
+        files.update(plan_argocd(graphs, environments, settings, infrastructure))
     if "flux" in settings.wiring:
-        files.update(plan_flux(graphs, environments, settings))
-    files[layout.README] = render_readme(graphs, environments, settings, [*files, layout.README])
-    return TreePlan(files, tool_version=settings.tool_version)
+        files.update(plan_flux(graphs, environments, settings, infrastructure))
+    files[layout.README] = render_readme(
+        graphs, environments, settings, [*files, layout.README], infrastructure
+    )
+    return TreePlan(files, tool_version=settings.tool_version, warnings=unknown_operators(infrastructure))
+
+
+def unknown_operators(infrastructure: Sequence[ClusterInfrastructure]) -> tuple[str, ...]:
+    """One line per API group whose operator kro-gen does not know, naming the clusters that use it."""
+    clusters: dict[str, list[str]] = {}
+    for infra in infrastructure:
+        for group in infra.unknown_groups:
+            clusters.setdefault(group, []).append(infra.cluster)
+    return tuple(
+        f"API group {group!r} (used on cluster(s) {', '.join(names)}) has no known operator: install it "
+        f"before the RGDs, or name its chart in [tool.kro-gen.infrastructure.charts]"
+        for group, names in sorted(clusters.items())
+    )
+
+
+def _secret_stores(infrastructure: Sequence[ClusterInfrastructure], settings: TreeSettings) -> dict[str, str]:
+    files: dict[str, str] = {}
+    head = layout.header([settings.config_source])
+    for infra in infrastructure:
+        if not infra.secret_stores:
+            continue
+        folder = secret_store_dir(infra.cluster)
+        names = []
+        for store in infra.secret_stores:
+            name = layout.object_file("ClusterSecretStore", store.name, Location(path="secretStoreRef.name"))
+            names.append(name)
+            files[f"{folder}/{name}"] = dump_yaml(
+                secret_store_object(store),
+                header=f"{head}\nA placeholder (ESO's fake provider): replace it with your secret provider.",
+            )
+        files[f"{folder}/{layout.KUSTOMIZATION}"] = layout.kustomization(names, [settings.config_source])
+    return files

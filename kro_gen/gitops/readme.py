@@ -17,6 +17,7 @@ from kro_gen.gitops.argocd import (
     rgds_owner,
 )
 from kro_gen.gitops.flux import CLUSTERS_DIR, git_url
+from kro_gen.gitops.infrastructure import SECRET_STORE_DIR, ClusterInfrastructure
 from kro_gen.gitops.model import STATE_DIR, EnvironmentArtifact, GraphArtifact, TreeSettings
 
 
@@ -78,12 +79,77 @@ def _graphs(graphs: Sequence[GraphArtifact], environments: Sequence[EnvironmentA
     return _table(("graph", "API", "scope", "depth", "RGD wave", "source", "environments"), rows)
 
 
+def _infrastructure(settings: TreeSettings, infrastructure: Sequence[ClusterInfrastructure]) -> list[str]:
+    lines = ["## Infrastructure (phase 0)", ""]
+    if not settings.infrastructure.enabled:
+        return [
+            *lines,
+            "Disabled (`[tool.kro-gen.infrastructure] enabled = false`): install kro on every cluster that "
+            "runs a kro environment, and the operator of every API group below, before syncing the tree.",
+            "",
+            *_unknown(infrastructure),
+        ]
+    rows = [
+        (
+            f"`{infra.cluster}`",
+            f"`{c.name}`",
+            f"`{c.version}`",
+            f"`{c.repository}` `{c.chart}`",
+            f"`{c.namespace}`",
+        )
+        for infra in infrastructure
+        for c in infra.components
+    ]
+    lines += [
+        "Installed before the RGDs (Argo CD: `kro-infra-<component>-<cluster>` Applications of the upstream "
+        "Helm charts, wave -2, so the root waits for them to be Healthy; Flux: `kro-infra-<component>` "
+        "Kustomizations of a HelmRepository and a HelmRelease, which `kro-rgds` and the environments "
+        '`dependsOn`). Pin versions with `[tool.kro-gen.infrastructure] versions = {<component> = "..."}`, '
+        "skip what you install some other way with `skip = [...]`, or turn the layer off with "
+        "`enabled = false`.",
+        "",
+    ]
+    lines += _table(("cluster", "component", "version", "chart", "namespace"), rows) if rows else ["(none)"]
+    stores = [(infra.cluster, store) for infra in infrastructure for store in infra.secret_stores]
+    if stores:
+        lines += [
+            "",
+            "ClusterSecretStore placeholders (ESO's `fake` provider with placeholder values, in "
+            f"`{settings.repo_path(SECRET_STORE_DIR)}/<cluster>/`): replace them with your provider "
+            '(or `skip = ["secret-store"]` when the stores are managed elsewhere): '
+            + ", ".join(f"`{store.name}` on `{cluster}`" for cluster, store in stores)
+            + ".",
+        ]
+    return [*lines, "", *_unknown(infrastructure)]
+
+
+def _unknown(infrastructure: Sequence[ClusterInfrastructure]) -> list[str]:
+    unknown = sorted({(g, i.cluster) for i in infrastructure for g in i.unknown_groups})
+    if not unknown:
+        return []
+    return [
+        "### Operators kro-gen does not know",
+        "",
+        "These API groups are used but no known chart serves them: install their operators before the "
+        "RGDs, or name a chart in `[tool.kro-gen.infrastructure.charts.<name>]`:",
+        "",
+        *(f"- `{group}` on `{cluster}`" for group, cluster in unknown),
+        "",
+    ]
+
+
 def _argocd(settings: TreeSettings, clusters: Sequence[topology.Cluster]) -> list[str]:
+    first = (
+        "1. Register each cluster in Argo CD under the name in the table above (kro and the operators are "
+        "installed by the tree, see Infrastructure)."
+        if settings.infrastructure.enabled
+        else "1. Install kro on every cluster that runs a kro environment, and register each cluster in "
+        "Argo CD under the name in the table above."
+    )
     lines = [
         "### Argo CD",
         "",
-        "1. Install kro on every cluster that runs a kro environment, and register each cluster in Argo CD "
-        "under the name in the table above.",
+        first,
         "2. Add the health checks to `argocd-cm` with the Argo CD installation, declaratively: where "
         "Argo CD is installed with kustomize, add the Component to its kustomization.yaml "
         f"(`components: [{settings.repo_path(HEALTH_COMPONENT_DIR)}]`, as a relative path or a remote URL); "
@@ -93,7 +159,8 @@ def _argocd(settings: TreeSettings, clusters: Sequence[topology.Cluster]) -> lis
         "your own API group, so keep these: they name every generated kind.",
         f"3. Apply the root Application once: `kubectl apply -n {settings.argocd_namespace} -f "
         f"{settings.repo_path(ROOT_FILE)}`. It syncs `{settings.repo_path('argocd/apps')}`: the AppProject "
-        f"`{settings.argocd_project}` (wave -2) and one `kro-env-<environment>` Application per environment "
+        f"`{settings.argocd_project}` (wave -3), the infrastructure Applications (wave -2) and one "
+        "`kro-env-<environment>` Application per environment "
         "(wave 1, the same for every environment: environments never wait for each other).",
         "",
     ]
@@ -138,7 +205,10 @@ def _flux(settings: TreeSettings, clusters: Sequence[topology.Cluster]) -> list[
     lines = [
         "### Flux",
         "",
-        "Install kro on every cluster that runs a kro environment, then bootstrap Flux with its folder:",
+        "Bootstrap Flux with each cluster's folder (it installs kro and the operators first, see "
+        "Infrastructure):"
+        if settings.infrastructure.enabled
+        else "Install kro on every cluster that runs a kro environment, then bootstrap Flux with its folder:",
         "",
         "```sh",
     ]
@@ -224,6 +294,7 @@ def render_readme(
     environments: Sequence[EnvironmentArtifact],
     settings: TreeSettings,
     paths: Iterable[str],
+    infrastructure: Sequence[ClusterInfrastructure] = (),
 ) -> str:
     """The README text; ``paths`` are the tree's files (the README itself included)."""
     clusters = topology.clusters(environments)
@@ -249,6 +320,7 @@ def render_readme(
         *tree_lines([*paths, f"{STATE_DIR}/manifest.json"], settings.repo_dir),
         "```",
         "",
+        *(_infrastructure(settings, infrastructure) if settings.wiring else []),
         "## Bootstrap",
         "",
     ]

@@ -27,7 +27,7 @@ from kro_gen.project.config import Environment, ProjectConfig
 
 if TYPE_CHECKING:
     from kro_gen.check.findings import Finding
-    from kro_gen.gitops.model import EnvironmentArtifact, TreePlan, TreeSettings
+    from kro_gen.gitops.model import EnvironmentArtifact, InfraSettings, TreePlan, TreeSettings
     from kro_gen.registry import SchemaRegistry
 
 Progress = Callable[[str], None]
@@ -129,7 +129,19 @@ def generate(
         from kro_gen.gitops import plan_tree
 
         plan = plan_tree([o.artifact() for o in outputs], artifacts, settings)
+        log.extend(_operator_findings(plan.warnings, config))
     return GenerationResult(config, outputs, environments, artifacts, settings, plan, registry, log.findings)
+
+
+def _operator_findings(warnings: Sequence[str], config: ProjectConfig) -> list[Finding]:
+    """The tree's warnings (API groups whose operator kro-gen does not know) as findings."""
+    from kro_gen.check.findings import Finding, Severity
+
+    fix = "install the operator before the RGDs, or add it to [tool.kro-gen.infrastructure.charts]"
+    return [
+        Finding("unknown-operator", line.split(": install", 1)[0], config.location(), fix, Severity.WARNING)
+        for line in warnings
+    ]
 
 
 def _select(outputs: list[GraphOutput], only_graphs: Sequence[str] | None) -> list[GraphOutput]:
@@ -188,4 +200,20 @@ def tree_settings(config: ProjectConfig, top: Path | None, *, require_repo_url: 
         wiring=tuple(config.wiring),
         tool_version=__version__,
         config_source=config_source,
+        infrastructure=_infra_settings(config),
+    )
+
+
+def _infra_settings(config: ProjectConfig) -> InfraSettings:
+    from kro_gen.gitops.model import InfraSettings
+
+    infra = config.infrastructure
+    return InfraSettings(
+        enabled=infra.enabled,
+        versions=dict(infra.versions),
+        skip=tuple(infra.skip),
+        charts={
+            name: {**chart.model_dump(), "namespace": chart.namespace or name}
+            for name, chart in infra.charts.items()
+        },
     )

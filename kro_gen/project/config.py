@@ -15,6 +15,16 @@ folder; a bad value is a :class:`~kro_gen.errors.ConfigError` naming the key and
     lock_timeout = 300               # seconds to wait for another kro-gen run on the same tree
     jobs = 4                         # processes for large fleets (default: $KRO_GEN_JOBS, else the CPUs)
 
+    [tool.kro-gen.infrastructure]    # phase 0: kro and the operators the graphs need
+    enabled = true                   # false: the clusters already run them
+    versions = {external-secrets = "0.19.1"}   # pin chart versions per component
+    skip = ["secret-store"]          # components installed some other way
+    [tool.kro-gen.infrastructure.charts.my-operator]   # an operator the catalog does not know
+    groups = ["example.io"]
+    repository = "https://charts.example.io"
+    chart = "my-operator"
+    version = "1.2.3"
+
     [[tool.kro-gen.environments]]
     name = "production"              # DNS label, unique
     cluster = "prod"                 # Argo CD destination name / Flux cluster folder (default: name)
@@ -86,6 +96,43 @@ class Environment(BaseModel):
         return data
 
 
+class Chart(BaseModel):
+    """A Helm chart the project adds to the infrastructure layer (an operator the catalog lacks)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    groups: tuple[str, ...]
+    repository: str
+    chart: str
+    version: str
+    namespace: str = ""
+
+    @field_validator("repository")
+    @classmethod
+    def _repository(cls, value: str) -> str:
+        if not re.match(r"^(https?|oci)://", value):
+            raise ValueError(f"repository {value!r} is not an https:// Helm repository or an oci:// registry")
+        return value
+
+
+class Infrastructure(BaseModel):
+    """``[tool.kro-gen.infrastructure]``: the phase-0 layer (kro and operators, before the RGDs)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = True
+    versions: dict[str, str] = Field(default_factory=dict)
+    skip: tuple[str, ...] = ()
+    charts: dict[str, Chart] = Field(default_factory=dict)
+
+    @field_validator("charts")
+    @classmethod
+    def _chart_names(cls, value: dict[str, Chart]) -> dict[str, Chart]:
+        for name in value:
+            _dns_label(name, "chart name")
+        return value
+
+
 class ProjectConfig(BaseModel):
     """The resolved project configuration (paths are relative to :attr:`root`)."""
 
@@ -104,6 +151,7 @@ class ProjectConfig(BaseModel):
     definition_timeout: float = Field(60.0, gt=0)
     lock_timeout: float = Field(300.0, ge=0)
     jobs: int | None = Field(None, ge=1)
+    infrastructure: Infrastructure = Field(default_factory=Infrastructure)
 
     @field_validator("definitions", "output")
     @classmethod

@@ -90,3 +90,48 @@ def test_rgds_come_before_the_instances_inside_an_environment_application(seed_p
             if b["kind"] == "MicroservicesApp"
         ]
         assert instances and max(rgds) < min(instances)
+
+
+def check_infrastructure_comes_before_the_rgds(plan: TreePlan) -> None:
+    """Argo CD: every cluster's kro and operator Applications have a wave below its RGDs' and
+    environments'; Flux: kro-rgds dependsOn every operator, direct environments on theirs."""
+    apps = {
+        b["metadata"]["name"]: b
+        for b in documents(plan, "argocd/apps/").values()
+        if b["kind"] == "Application"
+    }
+    infra = {n: b for n, b in apps.items() if n.startswith("kro-infra-") and "secret-store" not in n}
+    assert infra
+    later = [b for n, b in apps.items() if not n.startswith("kro-infra-")]
+    assert max(wave(b) for b in infra.values()) < min(wave(b) for b in later)
+    for body in infra.values():
+        assert "chart" in body["spec"]["source"] or body["spec"]["source"]["repoURL"].startswith("oci://")
+    for folder in {p.rsplit("/", 1)[0] for p in plan.files if p.startswith("flux/clusters/")}:
+        flux = {b["metadata"]["name"]: b["spec"] for b in documents(plan, folder + "/").values()}
+        operators = {n for n in flux if n.startswith("kro-infra-") and n != "kro-infra-secret-store"}
+        if "kro-rgds" in flux:
+            assert "kro-infra-kro" in operators
+            assert {d["name"] for d in flux["kro-rgds"].get("dependsOn", [])} == operators
+        for name, spec in flux.items():
+            if name.startswith("kro-env-"):
+                needs = {d["name"] for d in spec.get("dependsOn", [])}
+                assert "kro-rgds" in needs or operators - {"kro-infra-kro"} <= needs, (folder, name)
+
+
+def test_the_seed_s_infrastructure_comes_before_its_rgds(seed_plan: TreePlan) -> None:
+    check_infrastructure_comes_before_the_rgds(seed_plan)
+    components = {
+        b["metadata"]["labels"]["kro-gen/component"]
+        for b in documents(seed_plan, "argocd/apps/application-kro-infra-").values()
+    }
+    assert components == {"kro", "external-secrets", "secret-store"}  # the seed's RGD templates ESO
+    assert "argocd/apps/application-kro-infra-kro-dev.yaml" not in seed_plan.files  # direct: no kro
+    store = documents(seed_plan, "platform/secret-stores/prod/")
+    (body,) = store.values()
+    assert body["metadata"]["name"] == "platform-secrets"  # the schema default of spec.secrets.store
+    keys = {item["key"] for item in body["spec"]["provider"]["fake"]["data"]}
+    assert keys == {f"microservices/production/{s}-db-password" for s in ("user", "product", "order")}
+
+
+def test_a_shared_cluster_s_infrastructure_comes_before_its_rgds(plan: TreePlan) -> None:
+    check_infrastructure_comes_before_the_rgds(plan)

@@ -57,7 +57,10 @@ def test_layout_follows_the_recommended_tree(plan: TreePlan) -> None:
         "flux/clusters/prod/kro-env-production.yaml",
     } <= paths
     assert list(plan.files) == sorted(plan.files)
-    assert not any(path.startswith("flux/") and path.endswith("kustomization.yaml") for path in paths)
+    # flux bootstrap owns the cluster folders' kustomization (see kro_gen.gitops.flux)
+    assert not any(
+        path.startswith("flux/clusters/") and path.endswith("kustomization.yaml") for path in paths
+    )
 
 
 def test_every_yaml_file_has_the_generated_header_and_one_object(plan: TreePlan) -> None:
@@ -171,7 +174,16 @@ def test_every_kustomization_folder_builds(plan: TreePlan, tmp_path: Path) -> No
     write_tree(plan, tmp_path)
     folders = sorted(p.parent for p in tmp_path.rglob("kustomization.yaml"))
     folders = [f for f in folders if f.name != "health"]  # the Component builds inside an installation
-    assert len(folders) == 5  # platform/rgds, 3 environments, argocd/apps
+    assert {str(f.relative_to(tmp_path)) for f in folders} == {
+        "platform/rgds",
+        "environments/development",
+        "environments/staging",
+        "environments/production",
+        "argocd/apps",
+        "flux/infrastructure/kro",  # phase 0: kro and the operator of external-secrets.io
+        "flux/infrastructure/external-secrets",
+        "platform/secret-stores/nonprod",  # the ClusterSecretStore development's ExternalSecret names
+    }
     built = {str(folder.relative_to(tmp_path)): kustomize(folder) for folder in folders}
     for objects in built.values():
         assert objects
@@ -190,7 +202,16 @@ def test_every_kustomization_folder_builds(plan: TreePlan, tmp_path: Path) -> No
     assert dev["ConfigMap"]["data"]["nginx.conf"] == NGINX_CONF
     assert dev["ConfigMap"]["data"]["ENABLED"] == "yes"
     apps = built["argocd/apps"]
-    assert sorted(o["kind"] for o in apps) == ["AppProject"] + ["Application"] * 3
+    assert sorted(o["kind"] for o in apps) == ["AppProject"] * 2 + ["Application"] * 7
+    helm = {o["kind"]: o for o in built["flux/infrastructure/kro"]}
+    assert helm["HelmRelease"]["spec"]["chart"]["spec"]["version"] == "0.9.3"
+    assert helm["HelmRepository"]["spec"] == {
+        "interval": "1h",
+        "url": "oci://registry.k8s.io/kro/charts",
+        "type": "oci",
+    }
+    (store,) = built["platform/secret-stores/nonprod"]
+    assert store["kind"] == "ClusterSecretStore" and store["metadata"]["name"] == "vault"
 
 
 def test_no_kustomization_sets_a_namespace(plan: TreePlan) -> None:
@@ -355,7 +376,7 @@ def test_readme_lists_environments_bootstrap_and_diagrams(plan: TreePlan) -> Non
     assert "--path=gitops/flux/clusters/nonprod" in readme and "--path=gitops/flux/clusters/prod" in readme
     assert readme.count("```mermaid") == 2
     assert 'r_dbSecret[/"dbSecret<br/>Secret (externalRef)"/]' in readme
-    assert "│   └── rgds/" in readme or "    └── rgds/" in readme
+    assert "├── rgds/" in readme and "└── secret-stores/" in readme
 
 
 def test_readme_says_what_removing_a_graph_or_an_environment_does_with_each_tool() -> None:

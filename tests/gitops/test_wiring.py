@@ -86,13 +86,19 @@ def objects(plan: TreePlan, prefix: str) -> dict[str, dict[str, Any]]:
 def test_every_argocd_and_flux_object_matches_its_crd(plan: TreePlan) -> None:
     wiring = {**objects(plan, "argocd/apps/"), **objects(plan, "argocd/bootstrap/"), **objects(plan, "flux/")}
     checked = 0
+    helm = {("helm.toolkit.fluxcd.io/v2", "HelmRelease"), ("source.toolkit.fluxcd.io/v1", "HelmRepository")}
     for path, body in wiring.items():
         if (body["apiVersion"], body["kind"]) in CRD_FILES:
             validate(body)
             checked += 1
+        elif (body["apiVersion"], body["kind"]) in helm:  # no schema bundled here (issue 13 bundles them)
+            assert path.startswith("flux/infrastructure/"), path
         else:
             assert path.endswith("kustomization.yaml"), path
-    assert checked == 4 + 1 + 5  # apps (project + 3 applications), root, Flux Kustomizations
+    # Argo CD: 2 projects, 3 environments, phase 0 (kro on nonprod and prod, ESO and the secret store
+    # on nonprod, where development's ExternalSecret is), the root; Flux: 5 Kustomizations of the graphs
+    # (RGDs on two clusters, 3 environments) and 4 of phase 0
+    assert checked == 2 + 3 + 4 + 1 + 5 + 4
 
 
 def test_the_validator_catches_a_misspelled_field(plan: TreePlan) -> None:
@@ -121,13 +127,23 @@ def qa() -> EnvironmentArtifact:
 
 
 def source_paths(app: dict[str, Any]) -> list[str]:
+    """The tree folders an Application syncs (a Helm chart source is no folder of the tree)."""
     spec = app["spec"]
-    return [source["path"] for source in spec.get("sources", [spec.get("source")])]
+    sources = spec.get("sources", [spec.get("source")])
+    return [source["path"] for source in sources if source["repoURL"] == SETTINGS.repo_url]
 
 
 def test_argocd_applications_sync_automatically_and_never_cascade(plan: TreePlan) -> None:
     apps = applications(plan)
-    assert set(apps) == {"kro-env-development", "kro-env-staging", "kro-env-production"}
+    assert set(apps) == {
+        "kro-env-development",
+        "kro-env-staging",
+        "kro-env-production",
+        "kro-infra-kro-nonprod",
+        "kro-infra-kro-prod",
+        "kro-infra-external-secrets-nonprod",
+        "kro-infra-secret-store-nonprod",
+    }
     for name, app in apps.items():
         policy = app["spec"]["syncPolicy"]
         assert policy["automated"] == {"prune": True, "selfHeal": True}
@@ -254,7 +270,14 @@ def test_direct_only_cluster_gets_no_rgds() -> None:
     assert "argocd/apps/application-kro-rgds-laptop.yaml" not in plan.files
     assert "flux/clusters/laptop/kro-rgds.yaml" not in plan.files
     flux_env = pyyaml.safe_load(plan.files["flux/clusters/laptop/kro-env-development.yaml"])
-    assert "dependsOn" not in flux_env["spec"] and "healthCheckExprs" not in flux_env["spec"]
+    assert "healthCheckExprs" not in flux_env["spec"]
+    # no RGDs and no kro: only the operator of its ExternalSecret and the secret store
+    assert flux_env["spec"]["dependsOn"] == [
+        {"name": "kro-infra-external-secrets"},
+        {"name": "kro-infra-secret-store"},
+    ]
+    assert "flux/clusters/laptop/kro-infra-kro.yaml" not in plan.files
+    assert "argocd/apps/application-kro-infra-kro-laptop.yaml" not in plan.files
 
 
 def test_app_project_allows_exactly_what_the_tree_applies(plan: TreePlan) -> None:
@@ -305,20 +328,22 @@ def test_flux_rgds_kustomization(plan: TreePlan) -> None:
 
 def test_flux_environment_kustomizations(plan: TreePlan) -> None:
     staging_ks = pyyaml.safe_load(plan.files["flux/clusters/nonprod/kro-env-staging.yaml"])["spec"]
-    assert staging_ks["dependsOn"] == [{"name": "kro-rgds"}]
+    assert staging_ks["dependsOn"] == [{"name": "kro-rgds"}, {"name": "kro-infra-secret-store"}]
     assert [c["kind"] for c in staging_ks["healthCheckExprs"]] == ["MicroservicesApp"]
     production_ks = pyyaml.safe_load(plan.files["flux/clusters/prod/kro-env-production.yaml"])["spec"]
     assert [c["kind"] for c in production_ks["healthCheckExprs"]] == ["MicroservicesApp", "ShopPlatform"]
     dev_ks = pyyaml.safe_load(plan.files["flux/clusters/nonprod/kro-env-development.yaml"])["spec"]
-    assert "dependsOn" not in dev_ks
-    for path, body in objects(plan, "flux/").items():
+    assert dev_ks["dependsOn"] == [{"name": "kro-infra-external-secrets"}, {"name": "kro-infra-secret-store"}]
+    for path, body in objects(plan, "flux/clusters/").items():
         assert "postBuild" not in body["spec"] and "targetNamespace" not in body["spec"], path
 
 
 def test_flux_reads_the_bootstrap_source_and_writes_no_git_repository(plan: TreePlan) -> None:
     flux = objects(plan, "flux/")
-    assert {body["kind"] for body in flux.values()} == {"Kustomization"}
+    assert {body["kind"] for body in flux.values()} == {"Kustomization", "HelmRelease", "HelmRepository"}
     for path, body in flux.items():
+        if body["apiVersion"] != "kustomize.toolkit.fluxcd.io/v1":
+            continue
         assert body["spec"]["sourceRef"] == {"kind": "GitRepository", "name": "flux-system"}, path
 
 
