@@ -266,6 +266,12 @@ SECTIONS: dict[str, tuple[RuleGroup, ...]] = {
             "`kro-gen generate`: a hand-written file in a generated folder, which its kustomization omits",
             WARNING,
         ),
+        RuleGroup(
+            ("unknown-operator",),
+            "`kro-gen generate`: an API group the graphs use that no known operator chart serves "
+            "(see [Infrastructure](#infrastructure-phase-0))",
+            WARNING,
+        ),
     ),
 }
 

@@ -44,6 +44,7 @@ SHOWN_ELSEWHERE = {
     "instance-kind": "tests/check/test_rules_instances.py",
     "instance-schema": "tests/test_toolbox_cli.py",
     "unlisted-file": "tests/test_cli.py",
+    "unknown-operator": "tests/gitops/test_infrastructure.py",
 }
 
 
