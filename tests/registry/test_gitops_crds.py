@@ -99,7 +99,8 @@ def test_a_registered_crd_wins_over_the_bundled_one() -> None:
 
 def test_kro_gens_own_gitops_tree_validates_strictly_clean() -> None:
     """The committed tree of the seed: Argo CD Applications and AppProjects (chart Applications too),
-    Flux Kustomizations, HelmRepositories and HelmReleases, ClusterSecretStore placeholders, the RGD, instances and direct manifests (with the project's CRDs, as `kro-gen validate gitops/` does)."""
+    Flux Kustomizations, HelmRepositories and HelmReleases, ClusterSecretStore placeholders, the RGD,
+    instances and direct manifests (with the project's CRDs, as `kro-gen validate gitops/` does)."""
     registry = SchemaRegistry.default()
     registry.register_crd_file(ROOT / "definitions/crds/external-secrets.io_externalsecrets.yaml")
     registry.register_crd_file(ROOT / "definitions/crds/external-secrets.io_clustersecretstores.yaml")
