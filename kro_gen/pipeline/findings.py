@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kro_gen.check.findings import Finding, Severity
-from kro_gen.errors import ValidationError
+from kro_gen.errors import Location, ValidationError
 
 
 class CheckFailed(ValidationError):
@@ -50,3 +50,12 @@ class FindingLog:
         """Raise :class:`CheckFailed` with every finding when any is an error."""
         if self.has_errors:
             raise CheckFailed(list(self.findings))
+
+
+def operator_findings(warnings: Sequence[str], where: Location) -> list[Finding]:
+    """The tree plan's warnings (API groups whose operator kro-gen does not know) as findings at ``where``."""
+    fix = "install the operator before the RGDs, or add it to [tool.kro-gen.infrastructure.charts]"
+    return [
+        Finding("unknown-operator", line.split(": install", 1)[0], where, fix, Severity.WARNING)
+        for line in warnings
+    ]

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from kro_gen.errors import ConfigError, DefinitionError, Location
 from kro_gen.pipeline.cache import CacheStore, digest, tool_fingerprint
-from kro_gen.pipeline.findings import FindingLog
+from kro_gen.pipeline.findings import FindingLog, operator_findings
 from kro_gen.project.inputs import file_sha256, read_environment, static_imports
 
 if TYPE_CHECKING:
@@ -435,4 +435,5 @@ def _assemble(
         artifacts.append(EnvironmentArtifact(target_of(environment), tuple(documents)))
     log.raise_if_errors()
     plan = plan_tree([unit.artifact for unit in units], artifacts, settings)
+    log.extend(operator_findings(plan.warnings, config.location()))
     return plan, log.findings

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from kro_gen.errors import ConfigError, DefinitionError, Location
 from kro_gen.pipeline import checks
 from kro_gen.pipeline.environments import check_declared_environments, environment_artifact, target_of
-from kro_gen.pipeline.findings import FindingLog
+from kro_gen.pipeline.findings import FindingLog, operator_findings
 from kro_gen.pipeline.graphs import GraphOutput, prepare_graphs
 from kro_gen.project.config import Environment, ProjectConfig
 
@@ -129,19 +129,8 @@ def generate(
         from kro_gen.gitops import plan_tree
 
         plan = plan_tree([o.artifact() for o in outputs], artifacts, settings)
-        log.extend(_operator_findings(plan.warnings, config))
+        log.extend(operator_findings(plan.warnings, config.location()))
     return GenerationResult(config, outputs, environments, artifacts, settings, plan, registry, log.findings)
-
-
-def _operator_findings(warnings: Sequence[str], config: ProjectConfig) -> list[Finding]:
-    """The tree's warnings (API groups whose operator kro-gen does not know) as findings."""
-    from kro_gen.check.findings import Finding, Severity
-
-    fix = "install the operator before the RGDs, or add it to [tool.kro-gen.infrastructure.charts]"
-    return [
-        Finding("unknown-operator", line.split(": install", 1)[0], config.location(), fix, Severity.WARNING)
-        for line in warnings
-    ]
 
 
 def _select(outputs: list[GraphOutput], only_graphs: Sequence[str] | None) -> list[GraphOutput]:
