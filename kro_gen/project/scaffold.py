@@ -13,11 +13,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kro_gen import __version__
 from kro_gen.errors import ConfigError, Location
 
 WORKFLOW_PATH = ".github/workflows/kro-gen.yml"
-DEFAULT_INSTALL = "pip install kro-gen"
 PLACEHOLDER_REPO_URL = "https://github.com/your-org/your-repo.git"
+
+
+def pinned_install(version: str, output: str = "gitops") -> str:
+    """The workflow's install step: the kro-gen version that generated ``output/``, pinned.
+
+    The version is read from ``output/.kro-gen/manifest.json`` (written by every ``generate``), so an
+    upgrade committed with its regenerated tree moves CI along; before the first ``generate`` it is
+    ``version`` (the one ``init`` ran with). CI never checks the tree with another kro-gen than the one
+    that wrote it.
+
+    >>> print(pinned_install("1.2.3"))
+    version=$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' \\
+      gitops/.kro-gen/manifest.json 2>/dev/null || echo 1.2.3)
+    pip install "kro-gen==${version}"
+    """
+    return (
+        "version=$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))[\"version\"])' \\\n"
+        f"  {output}/.kro-gen/manifest.json 2>/dev/null || echo {version})\n"
+        'pip install "kro-gen==${version}"'
+    )
 
 
 def render_workflow(
@@ -39,6 +59,8 @@ def render_workflow(
         "@BRANCH@": branch,
         "@PATHS@": "\n".join(f'      - "{path}"' for path in paths),
     }
+    if "\n" in install:  # a shell script: a literal block under `run:`
+        values["@INSTALL@"] = "|\n" + "\n".join(f"          {line}" for line in install.splitlines())
     for token, value in values.items():
         template = template.replace(token, value)
     return template
@@ -151,7 +173,7 @@ Kubernetes APIs defined in Python with [kro-gen](https://pypi.org/project/kro-ge
   (`gitops/README.md` describes the tree and how to bootstrap either tool).
 
 ```sh
-pip install kro-gen
+pip install kro-gen=={version}  # the version that generated gitops/ (CI installs the same)
 kro-gen generate          # write gitops/
 kro-gen generate --check  # exit 1 with a diff when gitops/ is stale (what CI runs)
 mypy                      # type-check definitions/ (configured in pyproject.toml; pyright works too)
@@ -180,7 +202,7 @@ def scaffold(directory: Path, *, repo_url: str | None = None) -> ScaffoldReport:
     planned = {
         directory / "definitions" / "example.py": EXAMPLE_DEFINITION,
         directory / WORKFLOW_PATH: render_workflow(
-            install=DEFAULT_INSTALL, definitions="definitions", output="gitops", branch="main"
+            install=pinned_install(__version__), definitions="definitions", output="gitops", branch="main"
         ),
     }
     existing = [path for path in planned if path.exists()]
@@ -210,7 +232,7 @@ def scaffold(directory: Path, *, repo_url: str | None = None) -> ScaffoldReport:
     if readme.exists():
         kept.append(readme)
     else:
-        planned[readme] = README_STUB.format(name=directory.name)
+        planned[readme] = README_STUB.format(name=directory.name, version=__version__)
     for path, text in planned.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")

@@ -135,3 +135,55 @@ def test_the_pre_commit_hook_runs_the_check() -> None:
     assert hook["entry"] == "kro-gen generate --check"
     assert hook["pass_filenames"] is False
     assert hook["language"] == "python"
+
+
+def _install_script(target: Path) -> str:
+    workflow = load_yaml((target / WORKFLOW_PATH).read_text())
+    assert isinstance(workflow, dict)
+    scripts = {
+        job: next(step["run"] for step in body["steps"] if step.get("name") == "Install kro-gen")
+        for job, body in workflow["jobs"].items()
+    }
+    assert scripts["check"] == scripts["regenerate"]
+    return str(scripts["check"])
+
+
+def _pip_args(script: str, cwd: Path) -> str:
+    """What the install step passes to pip, run by a real bash with ``pip`` replaced by an echo."""
+    done = subprocess.run(
+        ["bash", "-euc", 'pip() { echo "pip $*"; }\n' + script],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_the_workflow_installs_the_version_that_generated_the_tree(tmp_path: Path) -> None:
+    from kro_gen import __version__
+
+    target = tmp_path / "project"
+    scaffold(target, repo_url="https://github.com/acme/platform.git")
+    script = _install_script(target)
+    # before the first generate: the version init ran with
+    assert _pip_args(script, target) == f"pip install kro-gen=={__version__}"
+    # afterwards: the version recorded in the manifest (an upgrade committed with its tree moves CI too)
+    manifest = target / "gitops/.kro-gen/manifest.json"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text('{"files": {}, "version": "9.8.7"}\n')
+    assert _pip_args(script, target) == "pip install kro-gen==9.8.7"
+    assert f"pip install kro-gen=={__version__}" in (target / "README.md").read_text()
+
+
+def test_the_workflow_pin_matches_the_manifest_generate_writes(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kro_gen import __version__
+    from kro_gen.cli import cli
+
+    target = tmp_path / "project"
+    scaffold(target, repo_url="https://github.com/acme/platform.git")
+    done = CliRunner().invoke(cli, ["--project", str(target), "generate"], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    assert _pip_args(_install_script(target), target) == f"pip install kro-gen=={__version__}"
