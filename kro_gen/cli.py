@@ -580,6 +580,46 @@ def graph(state: _State, graph: str) -> None:
 
 
 @cli.command()
+@click.argument("environment", metavar="[ENV]", required=False)
+@click.option(
+    "--tool",
+    type=click.Choice(["argocd", "flux"]),
+    default=None,
+    help="Only this GitOps tool (default: every tool the tree is wired for).",
+)
+@click.pass_obj
+def rollout(state: _State, environment: str | None, tool: Literal["argocd", "flux"] | None) -> None:
+    """Print the order a fresh cluster goes through for ENV (default: every environment).
+
+    Per environment and tool: each step, what it applies and what it waits for (a chart healthy, a CRD
+    established, an RGD accepted, each resource's readyWhen, the instance Ready), read back from the
+    tree `generate` would write.
+    """
+    import posixpath
+
+    from kro_gen.errors import ConfigError, Location
+    from kro_gen.gitops.rollout import environments, plan_rollouts
+    from kro_gen.gitops.rollout_text import render_rollouts
+
+    result = state.plan(base="HEAD", jobs=None, cache=True)
+    files = result.plan.files
+    known = environments(files)
+    if environment is not None and environment not in known:
+        raise ConfigError(
+            f"no environment named {environment!r}",
+            location=Location(file=result.config.location().file, environment=environment),
+            hint=f"environments are: {', '.join(known) or '(none)'}",
+            rule="unknown-environment",
+        )
+    only = [environment] if environment is not None else None
+    found = plan_rollouts(files, posixpath.normpath(result.config.output), only=only, tool=tool)
+    if not found:
+        click.echo("no Argo CD or Flux wiring for this selection (wiring in [tool.kro-gen])")
+        return
+    click.echo(render_rollouts(found), nl=False)
+
+
+@cli.command()
 @click.option("--message", "-m", help="Commit message (default: names the changed graphs and environments).")
 @click.option("--skip-ci", is_flag=True, help="Append [skip ci] to the first line of the message.")
 @click.pass_obj

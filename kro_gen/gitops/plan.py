@@ -32,6 +32,7 @@ from kro_gen.gitops.infrastructure import (
 from kro_gen.gitops.model import EnvironmentArtifact, GraphArtifact, TreePlan, TreeSettings
 from kro_gen.gitops.platform import plan_rgds
 from kro_gen.gitops.readme import render_readme
+from kro_gen.gitops.rollout import plan_rollouts
 
 WIRING = ("argocd", "flux")
 
@@ -167,8 +168,9 @@ def plan_tree(
         files.update(plan_argocd(graphs, environments, settings, infrastructure))
     if "flux" in settings.wiring:
         files.update(plan_flux(graphs, environments, settings, infrastructure))
+    rollouts = plan_rollouts(files, settings.repo_dir)
     files[layout.README] = render_readme(
-        graphs, environments, settings, [*files, layout.README], infrastructure
+        graphs, environments, settings, [*files, layout.README], infrastructure, rollouts
     )
     return TreePlan(files, tool_version=settings.tool_version, warnings=unknown_operators(infrastructure))
 

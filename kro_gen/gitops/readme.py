@@ -19,6 +19,8 @@ from kro_gen.gitops.argocd import (
 from kro_gen.gitops.flux import CLUSTERS_DIR, git_url
 from kro_gen.gitops.infrastructure import SECRET_STORE_DIR, ClusterInfrastructure
 from kro_gen.gitops.model import STATE_DIR, EnvironmentArtifact, GraphArtifact, TreeSettings
+from kro_gen.gitops.rollout import Rollout
+from kro_gen.gitops.rollout_text import TOOL_NAMES, render_rollout
 
 
 def _cell(text: str) -> str:
@@ -238,6 +240,34 @@ def _no_wiring() -> list[str]:
     ]
 
 
+def _rollouts(rollouts: Sequence[Rollout]) -> list[str]:
+    """How a fresh cluster converges, per environment and tool (the rollout model, as `kro-gen rollout`)."""
+    if not rollouts:
+        return []
+    lines = [
+        "## How a fresh cluster converges",
+        "",
+        "Read back from the files above (the same model `kro-gen rollout [ENV] [--tool argocd|flux]` "
+        "prints and the tests check): operators first, then the RGDs (kro accepts each graph once the CRDs "
+        "of its kinds are served), then the instances, which are Ready only once every resource's "
+        "`readyWhen` holds. Environments never wait for each other.",
+        "",
+    ]
+    for rollout in rollouts:
+        lines += [
+            "<details>",
+            f"<summary>{rollout.environment} with {TOOL_NAMES[rollout.tool]}</summary>",
+            "",
+            "```text",
+            render_rollout(rollout).rstrip("\n"),
+            "```",
+            "",
+            "</details>",
+            "",
+        ]
+    return lines
+
+
 def _removal(settings: TreeSettings) -> list[str]:
     """What happens in the clusters when a graph or an environment leaves the definitions."""
     argocd, flux = "argocd" in settings.wiring, "flux" in settings.wiring
@@ -295,6 +325,7 @@ def render_readme(
     settings: TreeSettings,
     paths: Iterable[str],
     infrastructure: Sequence[ClusterInfrastructure] = (),
+    rollouts: Sequence[Rollout] = (),
 ) -> str:
     """The README text; ``paths`` are the tree's files (the README itself included)."""
     clusters = topology.clusters(environments)
@@ -330,6 +361,7 @@ def render_readme(
         lines += _flux(settings, clusters)
     if not settings.wiring:
         lines += _no_wiring()
+    lines += _rollouts(rollouts)
     lines += _removal(settings)
     if graphs:
         lines += ["## Resource graphs", ""]

@@ -17,6 +17,7 @@ import yaml as pyyaml
 
 from kro_gen.gitops import annotations as ann
 from kro_gen.gitops.model import TreePlan
+from kro_gen.gitops.rollout import plan_rollouts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,6 +50,10 @@ def check_environment_applications_share_one_wave(plan: TreePlan) -> None:
     assert len(env_waves) == 1, env_waves
     rgd_waves = {wave(b) for b in apps if b["metadata"]["name"].startswith("kro-rgds-")}
     assert all(w < min(env_waves) for w in rgd_waves)
+    # the rollout model agrees: an environment's rollout holds no other environment's Application
+    for rollout in plan_rollouts(plan.files, "gitops", tool="argocd"):
+        envs = [u for u in rollout.units() if "/kro-env-" in u]
+        assert envs == [f"Application argocd/kro-env-{rollout.environment}"], envs
 
 
 def check_no_deployment_waits_behind_a_service_or_ingress(plan: TreePlan, environment: str) -> None:
@@ -60,6 +65,9 @@ def check_no_deployment_waits_behind_a_service_or_ingress(plan: TreePlan, enviro
     # nothing but the Namespace (and CRDs or pod-admission inputs) comes first
     early = {b["kind"] for b in objects if wave(b) < max(deployments)}
     assert early <= {"Namespace", "CustomResourceDefinition", "LimitRange", "ResourceQuota", "PriorityClass"}
+    for rollout in plan_rollouts(plan.files, "gitops", only=[environment]):  # the model agrees
+        last = max(rollout.position(lambda t: t.startswith(("Deployment ", "StatefulSet ", "DaemonSet "))))
+        assert last <= min(rollout.position(lambda t: t.startswith(("Service ", "Ingress "))), default=last)
 
 
 def test_the_seed_s_environments_are_independent(seed_plan: TreePlan) -> None:
@@ -116,6 +124,11 @@ def check_infrastructure_comes_before_the_rgds(plan: TreePlan) -> None:
             if name.startswith("kro-env-"):
                 needs = {d["name"] for d in spec.get("dependsOn", [])}
                 assert "kro-rgds" in needs or operators - {"kro-infra-kro"} <= needs, (folder, name)
+    # the rollout model agrees, for both tools: every chart is applied before any RGD or instance
+    for rollout in plan_rollouts(plan.files, "gitops"):
+        charts = rollout.position(lambda t: t.startswith(("Helm chart ", "HelmRelease ")))
+        later = rollout.position(lambda t: t.startswith(("ResourceGraphDefinition ", "Namespace ")))
+        assert charts and max(charts) < min(later), (rollout.environment, rollout.tool)
 
 
 def test_the_seed_s_infrastructure_comes_before_its_rgds(seed_plan: TreePlan) -> None:
