@@ -44,6 +44,7 @@ from kro_gen.expr.wrapper import (
 __all__ = [
     "all_",
     "and_",
+    "as_string",
     "call",
     "cond",
     "condition",
@@ -207,6 +208,17 @@ def default(field: T | None, fallback: T) -> T:
 def size(value: object) -> int:
     """``size(x)`` of a string, list or map."""
     return _typed(Expr(n.Call("size", (to_node(value),)), "int"))
+
+
+def as_string(value: object) -> str:
+    """``value``, which is a string in the cluster, typed as one: f-strings and templates embed it as
+    it is (no ``string()`` around it). The CEL is unchanged; kro checks the type when it compiles.
+
+    >>> from kro_gen.expr.fields import field_value
+    >>> field_value(f"{as_string(raw('web.status.host'))}:80")
+    '${web.status.host}:80'
+    """
+    return _typed(Expr(to_node(value), "string"))
 
 
 def string(value: object) -> str:

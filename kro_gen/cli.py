@@ -490,6 +490,31 @@ def crd_command(state: _State, rgd: str, crds: tuple[Path, ...]) -> None:
     click.echo(dump_all([crd_for_rgd(found.body, registry) for found in rgds]), nl=False)
 
 
+@cli.command("import")
+@click.argument("rgd", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write the module here (default: print it)."
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT when it exists.")
+def import_command(rgd: Path, output: Path | None, force: bool) -> None:
+    """Write a Python definition (pydantic models, resources, expressions) from the RGD YAML file RGD.
+
+    The module is loaded and its RGD emitted before anything is written: it must mean the same as
+    RGD (same CRD, resources, conditions and status). Fields whose expression has no Python
+    spelling are written as cel.raw(...) and listed on stderr.
+    """
+    from kro_gen.pipeline.importing import import_rgd, write_module
+
+    result = import_rgd(str(rgd))
+    if output is None:
+        click.echo(result.text, nl=False)
+    else:
+        write_module(result, output, force)
+        _say(f"wrote {output} (graph {result.name})")
+    for path, reason in result.raw.items():
+        _say(f"  cel.raw at {'.'.join(str(part) for part in path)}: {reason}")
+
+
 @cli.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_obj
