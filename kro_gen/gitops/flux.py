@@ -158,6 +158,8 @@ def plan_flux(
                 ]
                 if checks:
                     extra["healthCheckExprs"] = checks
+            if env.target.flux_service_account:  # impersonated: the tenant's RBAC bounds what it applies
+                extra["serviceAccountName"] = env.target.flux_service_account
             name = env_kustomization_name(env.target.name)
             body = kustomization(
                 name, settings, path=layout.env_dir(env.target.name), timeout="15m", extra=extra

@@ -64,12 +64,18 @@ class EnvironmentTarget:
         cluster: the cluster's name as registered in Argo CD / used for ``flux/clusters/<cluster>``.
         namespace: the environment's namespace.
         mode: ``kro`` (instances of the RGDs) or ``direct`` (plain manifests, no kro needed).
+        flux_service_account: the ServiceAccount the environment's Flux Kustomization impersonates
+            (``serviceAccountName``); empty: kustomize-controller's own.
+        sync_windows: Argo CD ``syncWindows`` entries of the environment's Application (its
+            ``applications`` filled in by the wiring).
     """
 
     name: str
     cluster: str
     namespace: str
     mode: Mode
+    flux_service_account: str = ""
+    sync_windows: tuple[Mapping[str, Any], ...] = field(default=(), hash=False)
 
 
 @dataclass(frozen=True)

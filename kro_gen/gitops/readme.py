@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -9,9 +10,9 @@ from kro_gen.emit.mermaid import graph_mermaid
 from kro_gen.gitops import annotations as ann
 from kro_gen.gitops import layout, topology
 from kro_gen.gitops.argocd import (
+    BOOTSTRAP_DIR,
     HEALTH_COMPONENT_DIR,
     HEALTH_VALUES_FILE,
-    ROOT_FILE,
     apps,
     needs_rgds_application,
     rgds_owner,
@@ -159,13 +160,28 @@ def _argocd(settings: TreeSettings, clusters: Sequence[topology.Cluster]) -> lis
         f"`-f {settings.repo_path(HEALTH_VALUES_FILE)}` (it sets `configs.cm`). Argo CD 3.6 and later "
         "ship checks for group `kro.run` (RGDs and instances in that group), but not for instances of "
         "your own API group, so keep these: they name every generated kind.",
-        f"3. Apply the root Application once: `kubectl apply -n {settings.argocd_namespace} -f "
-        f"{settings.repo_path(ROOT_FILE)}`. It syncs `{settings.repo_path('argocd/apps')}`: the AppProject "
-        f"`{settings.argocd_project}` (wave -3), the infrastructure Applications (wave -2) and one "
-        "`kro-env-<environment>` Application per environment "
-        "(wave 1, the same for every environment: environments never wait for each other).",
+        f"3. Apply the root Application and its AppProject once: `kubectl apply -k "
+        f"{settings.repo_path(BOOTSTRAP_DIR)}` (from a checkout of this repository; for a private "
+        "repository first give Argo CD its credentials, e.g. `argocd repo add "
+        f"{settings.repo_url} --username <user> --password <token>`). The root Application is in its own "
+        f"AppProject `{apps.root_project_name(settings)}`, which may only create Applications and "
+        f"AppProjects in `{settings.argocd_namespace}`. It syncs `{settings.repo_path('argocd/apps')}`: "
+        f"the AppProjects `{settings.argocd_project}` and `{apps.infra_project(settings)}` (wave -3), the "
+        "infrastructure Applications (wave -2) and one `kro-env-<environment>` Application per "
+        "environment (wave 1, the same for every environment: environments never wait for each other).",
         "",
     ]
+    windowed = sorted(
+        {env.target.name for c in clusters for env in c.environments if env.target.sync_windows}
+    )
+    if windowed:
+        lines += [
+            f"Sync windows (in the AppProject `{settings.argocd_project}`, from `sync_windows` in the "
+            "configuration) limit when "
+            + ", ".join(f"`{apps.env_app_name(env)}`" for env in windowed)
+            + " may sync.",
+            "",
+        ]
     owners = [(c.name, owner.target.name) for c in clusters if (owner := rgds_owner(c)) is not None]
     shared = [c for c in clusters if needs_rgds_application(c)]
     if not owners and not shared:
@@ -207,25 +223,90 @@ def _flux(settings: TreeSettings, clusters: Sequence[topology.Cluster]) -> list[
     lines = [
         "### Flux",
         "",
-        "Bootstrap Flux with each cluster's folder (it installs kro and the operators first, see "
-        "Infrastructure):"
+        "Bootstrap Flux with each cluster's folder, with kubectl's current context on that cluster (or "
+        "`--context=<context>`); the tree installs kro and the operators first (see Infrastructure):"
         if settings.infrastructure.enabled
         else "Install kro on every cluster that runs a kro environment, then bootstrap Flux with its folder:",
         "",
-        "```sh",
     ]
-    url = git_url(settings.repo_url)
-    for cluster in clusters:
-        path = settings.repo_path(f"{CLUSTERS_DIR}/{cluster.name}")
-        lines.append(f"flux bootstrap git --url={url} --branch={settings.revision} --path={path}")
+    lines += _flux_bootstrap(settings, clusters)
     lines += [
-        "```",
         "",
         "`kro-rgds` applies the RGDs and waits until kro reports them Ready; the `kro-env-<environment>` "
         "Kustomizations of kro environments depend on it. Every Kustomization reads the "
         f"`{settings.flux_source_name}` GitRepository that `flux bootstrap` creates (with the repository's "
         "credentials). `flux-system/` is written by `flux bootstrap` and is never touched by kro-gen.",
         "",
+    ]
+    tenants = [
+        (env.target.name, env.target.flux_service_account)
+        for cluster in clusters
+        for env in cluster.environments
+        if env.target.flux_service_account
+    ]
+    if tenants:
+        lines += [
+            "Environments whose Kustomization impersonates a ServiceAccount (`serviceAccountName`; create it "
+            f"in `{settings.flux_namespace}` with RBAC for what the environment applies, before it syncs): "
+            + ", ".join(f"`{apps.env_app_name(env)}` as `{account}`" for env, account in tenants)
+            + ".",
+            "",
+        ]
+    return lines
+
+
+def _repo_parts(url: str) -> tuple[str, str] | None:
+    """``(host, path)`` of an https or ssh repository URL (path without a leading slash), else ``None``."""
+    match = re.fullmatch(r"(?:https?|ssh)://(?:[^@/]+@)?([^/:]+)(?::\d+)?/(.+)", git_url(url))
+    return None if match is None else (match[1], match[2])
+
+
+def _flux_bootstrap(settings: TreeSettings, clusters: Sequence[topology.Cluster]) -> list[str]:
+    """``flux bootstrap`` per cluster, with a token over HTTPS (GitHub: ``bootstrap github``) and with SSH."""
+    url = git_url(settings.repo_url)
+    parts = _repo_parts(url)
+    paths = [settings.repo_path(f"{CLUSTERS_DIR}/{cluster.name}") for cluster in clusters]
+    branch = f"--branch={settings.revision}"
+    lines: list[str] = []
+    if parts is not None and parts[0] == "github.com" and parts[1].count("/") == 1:
+        owner, repository = parts[1].removesuffix(".git").split("/")
+        lines += [
+            "With a GitHub token (HTTPS; add `--personal` when the owner is a user, not an organisation):",
+            "",
+            "```sh",
+            "export GITHUB_TOKEN=<token with repository read/write>",
+            *(
+                f"flux bootstrap github --token-auth --owner={owner} --repository={repository} {branch} "
+                f"--path={path}"
+                for path in paths
+            ),
+            "```",
+            "",
+        ]
+    elif parts is not None:
+        https = f"https://{parts[0]}/{parts[1]}"
+        lines += [
+            "With a token over HTTPS:",
+            "",
+            "```sh",
+            *(
+                f'flux bootstrap git --url={https} {branch} --username=git --password="$GIT_TOKEN" '
+                f"--token-auth=true --path={path}"
+                for path in paths
+            ),
+            "```",
+            "",
+        ]
+    ssh = url if parts is None else f"ssh://git@{parts[0]}/{parts[1]}"
+    lines += [
+        "With an SSH deploy key (the URL must be `ssh://`):",
+        "",
+        "```sh",
+        *(
+            f"flux bootstrap git --url={ssh} {branch} --private-key-file=<path/to/private.key> --path={path}"
+            for path in paths
+        ),
+        "```",
     ]
     return lines
 

@@ -28,7 +28,12 @@ def target_of(environment: Environment, mode: Mode | None = None) -> Environment
     from kro_gen.gitops.model import EnvironmentTarget
 
     return EnvironmentTarget(
-        environment.name, environment.cluster, environment.namespace, mode or environment.mode
+        environment.name,
+        environment.cluster,
+        environment.namespace,
+        mode or environment.mode,
+        flux_service_account=environment.flux_service_account,
+        sync_windows=tuple(window.argocd() for window in environment.sync_windows),
     )
 
 

@@ -30,6 +30,8 @@ folder; a bad value is a :class:`~kro_gen.errors.ConfigError` naming the key and
     cluster = "prod"                 # Argo CD destination name / Flux cluster folder (default: name)
     namespace = "production"         # namespace of the instances (default: name)
     mode = "kro"                     # kro: instance CRs + RGDs; direct: plain manifests
+    flux_service_account = "production-deployer"   # Flux: the Kustomization impersonates it
+    sync_windows = [{kind = "deny", schedule = "0 22 * * *", duration = "8h", time_zone = "Europe/Berlin"}]
 
 Without ``environments``, every environment a definition declares an instance for becomes one
 environment with cluster and namespace equal to its name, in ``kro`` mode.
@@ -71,8 +73,53 @@ def _relative_path(value: str, what: str) -> str:
     return str(path)
 
 
+_CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,?-]+$")
+_DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(h|m|s))+$")
+
+
+class SyncWindow(BaseModel):
+    """An Argo CD sync window of one environment's Application (``AppProject.spec.syncWindows``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["allow", "deny"]
+    schedule: str
+    duration: str
+    manual_sync: bool = False
+    time_zone: str = ""
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, value: str) -> str:
+        fields = value.split()
+        if len(fields) != 5 or not all(_CRON_FIELD.match(field) for field in fields):
+            raise ValueError(f"schedule {value!r} is not a five-field cron expression such as '0 22 * * *'")
+        return value
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        if not _DURATION.match(value):
+            raise ValueError(f"duration {value!r} is not a duration such as '1h', '30m' or '1h30m'")
+        return value
+
+    def argocd(self) -> dict[str, Any]:
+        """The ``syncWindows`` entry of the AppProject (without ``applications``: the wiring names them)."""
+        window: dict[str, Any] = {"kind": self.kind, "schedule": self.schedule, "duration": self.duration}
+        if self.manual_sync:
+            window["manualSync"] = True
+        if self.time_zone:
+            window["timeZone"] = self.time_zone
+        return window
+
+
 class Environment(BaseModel):
-    """One environment: where its instances go and how they are rendered."""
+    """One environment: where its instances go and how they are rendered.
+
+    ``flux_service_account`` (Flux): the ServiceAccount, in the Flux namespace, that the environment's
+    Kustomization impersonates (tenant isolation). ``sync_windows`` (Argo CD): when its Application may
+    sync.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -80,6 +127,13 @@ class Environment(BaseModel):
     cluster: str = ""
     namespace: str = ""
     mode: Mode = "kro"
+    flux_service_account: str = ""
+    sync_windows: tuple[SyncWindow, ...] = ()
+
+    @field_validator("flux_service_account")
+    @classmethod
+    def _service_account(cls, value: str) -> str:
+        return _dns_label(value, "flux_service_account") if value else value
 
     @field_validator("name", "cluster", "namespace")
     @classmethod
@@ -346,7 +400,14 @@ def _config_error(detail: Any, table: dict[str, Any], shown: str, more: int) -> 
     key = TABLE + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
     suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
     if detail["type"] == "extra_forbidden":
-        known = ProjectConfig.model_fields if len(loc) == 1 else Environment.model_fields
+        tables: dict[str, type[BaseModel]] = {
+            "environments": Environment,
+            "sync_windows": SyncWindow,
+            "infrastructure": Infrastructure,
+            "charts": Chart,
+        }
+        parent = next((tables[str(p)] for p in reversed(loc[:-1]) if str(p) in tables), ProjectConfig)
+        known = parent.model_fields
         keys = [k for k in known if k not in ("root", "pyproject")]
         close = difflib.get_close_matches(str(loc[-1]), keys, 1)
         hint = f"did you mean {close[0]!r}?" if close else f"known keys are {', '.join(keys)}"

@@ -213,5 +213,5 @@ def test_resume_lets_a_stopped_write_finish_as_if_nothing_happened(
     assert process is not None
     out, err = resume(process)
     assert process.returncode == 0, err
-    assert out == "gitops/: 11 written, 2 deleted, 16 unchanged\n"
+    assert out == "gitops/: 11 written, 2 deleted, 18 unchanged\n"
     assert tree_state(project / "gitops") == reference

@@ -180,6 +180,7 @@ def test_every_kustomization_folder_builds(plan: TreePlan, tmp_path: Path) -> No
         "environments/staging",
         "environments/production",
         "argocd/apps",
+        "argocd/bootstrap",  # the root Application and its own AppProject: kubectl apply -k
         "flux/infrastructure/kro",  # phase 0: kro and the operator of external-secrets.io
         "flux/infrastructure/external-secrets",
         "platform/secret-stores/nonprod",  # the ClusterSecretStore development's ExternalSecret names
@@ -372,7 +373,7 @@ def test_readme_lists_environments_bootstrap_and_diagrams(plan: TreePlan) -> Non
     readme = plan.files["README.md"]
     assert "| staging | nonprod | shop-staging | kro | microservices-app |" in readme
     assert "| development | nonprod | shop-dev | direct | microservices-app |" in readme
-    assert "kubectl apply -n argocd -f gitops/argocd/bootstrap/root.yaml" in readme
+    assert "kubectl apply -k gitops/argocd/bootstrap" in readme
     assert "--path=gitops/flux/clusters/nonprod" in readme and "--path=gitops/flux/clusters/prod" in readme
     assert readme.count("```mermaid") == 2
     assert 'r_dbSecret[/"dbSecret<br/>Secret (externalRef)"/]' in readme

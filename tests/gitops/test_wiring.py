@@ -96,9 +96,9 @@ def test_every_argocd_and_flux_object_matches_its_crd(plan: TreePlan) -> None:
         else:
             assert path.endswith("kustomization.yaml"), path
     # Argo CD: 2 projects, 3 environments, phase 0 (kro on nonprod and prod, ESO and the secret store
-    # on nonprod, where development's ExternalSecret is), the root; Flux: 5 Kustomizations of the graphs
-    # (RGDs on two clusters, 3 environments) and 4 of phase 0
-    assert checked == 2 + 3 + 4 + 1 + 5 + 4
+    # on nonprod, where development's ExternalSecret is), the root and its AppProject; Flux: 5
+    # Kustomizations of the graphs (RGDs on two clusters, 3 environments) and 4 of phase 0
+    assert checked == 2 + 3 + 4 + 2 + 5 + 4
 
 
 def test_the_validator_catches_a_misspelled_field(plan: TreePlan) -> None:
@@ -372,7 +372,7 @@ def test_the_bootstrap_command_uses_a_url_flux_accepts() -> None:
 def test_wiring_can_be_limited_to_one_tool() -> None:
     flux_only = plan_tree(graphs(), [staging()], dataclasses.replace(SETTINGS, wiring=("flux",)))
     assert not any(path.startswith("argocd/") for path in flux_only.files)
-    assert "kubectl apply -n argocd" not in flux_only.files["README.md"]
+    assert "kubectl apply -k" not in flux_only.files["README.md"]
     argo_only = plan_tree(graphs(), [staging()], dataclasses.replace(SETTINGS, wiring=("argocd",)))
     assert not any(path.startswith("flux/") for path in argo_only.files)
 

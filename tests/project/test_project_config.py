@@ -104,6 +104,35 @@ def test_an_inferred_environment_that_is_no_dns_label_is_a_config_error(tmp_path
             "tool.kro-gen.environments",
             "listed twice",
         ),
+        (
+            '[[tool.kro-gen.environments]]\nname = "a"\n'
+            'sync_windows = [{kind = "block", schedule = "0 22 * * *", duration = "1h"}]\n',
+            "tool.kro-gen.environments[0].sync_windows[0].kind",
+            "allow",
+        ),
+        (
+            '[[tool.kro-gen.environments]]\nname = "a"\n'
+            'sync_windows = [{kind = "deny", schedule = "22:00", duration = "1h"}]\n',
+            "tool.kro-gen.environments[0].sync_windows[0].schedule",
+            "five-field cron",
+        ),
+        (
+            '[[tool.kro-gen.environments]]\nname = "a"\n'
+            'sync_windows = [{kind = "deny", schedule = "0 22 * * *", duration = "8 hours"}]\n',
+            "tool.kro-gen.environments[0].sync_windows[0].duration",
+            "'1h30m'",
+        ),
+        (
+            '[[tool.kro-gen.environments]]\nname = "a"\n'
+            'sync_windows = [{kind = "deny", schedule = "0 22 * * *", duration = "1h", timezone = "UTC"}]\n',
+            "tool.kro-gen.environments[0].sync_windows[0].timezone",
+            "did you mean 'time_zone'",
+        ),
+        (
+            '[[tool.kro-gen.environments]]\nname = "a"\nflux_service_account = "Deployer"\n',
+            "tool.kro-gen.environments[0].flux_service_account",
+            "not a DNS label",
+        ),
     ],
 )
 def test_bad_values_name_the_key_and_the_file(tmp_path: Path, table: str, key: str, message: str) -> None:
@@ -164,3 +193,23 @@ def test_no_pyproject_anywhere_suggests_init(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr("kro_gen.project.config.find_pyproject", lambda start: None)
     with pytest.raises(ConfigError, match="kro-gen init"):
         load_config(tmp_path)
+
+
+def test_sync_windows_and_the_flux_service_account_reach_the_environment(tmp_path: Path) -> None:
+    write_pyproject(
+        tmp_path,
+        '[[tool.kro-gen.environments]]\nname = "prod"\nflux_service_account = "prod-deployer"\n'
+        'sync_windows = [{kind = "deny", schedule = "0 22 * * *", duration = "8h", manual_sync = true,'
+        ' time_zone = "Europe/Berlin"}]\n',
+    )
+    (env,) = load_config(tmp_path).environments or ()
+    assert env.flux_service_account == "prod-deployer"
+    assert [w.argocd() for w in env.sync_windows] == [
+        {
+            "kind": "deny",
+            "schedule": "0 22 * * *",
+            "duration": "8h",
+            "manualSync": True,
+            "timeZone": "Europe/Berlin",
+        }
+    ]

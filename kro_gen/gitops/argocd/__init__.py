@@ -3,6 +3,9 @@
 Files::
 
     argocd/bootstrap/root.yaml                 the one Application applied by hand
+    argocd/bootstrap/appproject-<project>-root.yaml  its own AppProject (Applications and AppProjects
+                                                 in Argo CD's namespace only), applied with it
+    argocd/bootstrap/kustomization.yaml        both: kubectl apply -k <output>/argocd/bootstrap
     argocd/apps/kustomization.yaml             what the root Application syncs:
     argocd/apps/appproject-<project>.yaml        the AppProject (wave -3)
     argocd/apps/appproject-<project>-infra.yaml  the AppProject of the charts (wave -3)
@@ -33,13 +36,15 @@ from kro_gen.gitops.infrastructure import ESO, SECRET_STORE, ClusterInfrastructu
 from kro_gen.gitops.model import EnvironmentArtifact, GraphArtifact, TreeSettings
 
 APPS_DIR = "argocd/apps"
-ROOT_FILE = "argocd/bootstrap/root.yaml"
+BOOTSTRAP_DIR = "argocd/bootstrap"
+ROOT_FILE = f"{BOOTSTRAP_DIR}/root.yaml"
 HEALTH_COMPONENT_DIR = "argocd/config/health"
 HEALTH_PATCH_FILE = f"{HEALTH_COMPONENT_DIR}/argocd-cm.yaml"
 HEALTH_VALUES_FILE = "argocd/config/helm-values.health.yaml"
 
 __all__ = [
     "APPS_DIR",
+    "BOOTSTRAP_DIR",
     "HEALTH_COMPONENT_DIR",
     "HEALTH_PATCH_FILE",
     "HEALTH_VALUES_FILE",
@@ -101,6 +106,11 @@ def _project(
     destinations: set[tuple[str, str]] = set()
     namespaced: set[tuple[str, str]] = set()
     cluster_scoped: set[tuple[str, str]] = set()
+    windows = [
+        {**window, "applications": [apps.env_app_name(env.target.name)]}
+        for env in sorted(environments, key=lambda e: e.target.name)
+        for window in env.target.sync_windows
+    ]
     for cluster in topology.clusters(environments):
         if cluster.has_kro:
             cluster_scoped.add(("kro.run", "ResourceGraphDefinition"))
@@ -118,6 +128,7 @@ def _project(
         destinations=[{"name": name, "namespace": ns} for name, ns in sorted(destinations)],
         cluster_kinds=sorted_group_kinds(cluster_scoped),
         namespaced_kinds=sorted_group_kinds(namespaced),
+        sync_windows=windows,
     )
 
 
@@ -208,6 +219,11 @@ def plan_argocd(
         [posixpath.basename(path) for path in files], [settings.config_source]
     )
     files[ROOT_FILE] = dump_yaml(apps.root_application(settings, APPS_DIR), header=head)
+    project_file = f"{BOOTSTRAP_DIR}/appproject-{apps.root_project_name(settings)}.yaml"
+    files[project_file] = dump_yaml(apps.root_project(settings), header=head)
+    files[f"{BOOTSTRAP_DIR}/{layout.KUSTOMIZATION}"] = layout.kustomization(
+        [posixpath.basename(project_file), posixpath.basename(ROOT_FILE)], [settings.config_source]
+    )
     kinds = {
         (graph.group, graph.kind)
         for env in environments
