@@ -9,6 +9,7 @@ Per cluster, the folder ``flux bootstrap ... --path=<output>/flux/clusters/<clus
                            dependsOn every kro-infra-<component>
     kro-env-<env>.yaml     one Kustomization per environment on the cluster; dependsOn kro-rgds (kro
                            mode) or the operators (direct mode), and the secret store
+    kro-notifications-*.yaml  with notifications on: a Provider and an Alert (see :mod:`.notifications`)
 
 Every Kustomization reads the GitRepository ``flux bootstrap`` creates (``flux-system``): it already
 holds the repository's URL, branch and credentials, so a private repository, or one reached over SSH,
@@ -43,6 +44,7 @@ from kro_gen.gitops.infrastructure import ESO, SECRET_STORE, ClusterInfrastructu
 from kro_gen.gitops.infrastructure.flux import component_dir, helm_release, helm_repository
 from kro_gen.gitops.infrastructure.flux import infra_kustomization_name as infra_name
 from kro_gen.gitops.model import EnvironmentArtifact, GraphArtifact, TreeSettings
+from kro_gen.gitops.notifications import flux_objects
 
 CLUSTERS_DIR = "flux/clusters"
 RGDS_NAME = "kro-rgds"
@@ -137,6 +139,9 @@ def plan_flux(
         folder = f"{CLUSTERS_DIR}/{cluster.name}"
         infra = infra_of.get(cluster.name, ClusterInfrastructure(cluster.name, (), (), ()))
         files.update(_infrastructure(infra, settings, folder, head))
+        if settings.notifications is not None:
+            for name, body in flux_objects(settings.notifications, settings.flux_namespace).items():
+                files[f"{folder}/{name}"] = dump_yaml(body, header=head)
         operators = [infra_name(c.name) for c in infra.components]
         if cluster.has_kro:
             body = kustomization(

@@ -127,6 +127,25 @@ class InfraSettings:
 
 
 @dataclass(frozen=True)
+class NotifySettings:
+    """Notifications (off unless configured): see ``[tool.kro-gen.notifications]``.
+
+    Attributes:
+        recipient: Argo CD subscription recipient; Flux Provider channel.
+        argocd_service: the argocd-notifications service (``slack``, ``teams``, ``webhook.<name>``...).
+        flux_provider: the Flux Provider's ``type``.
+        flux_secret: Secret in the Flux namespace the Provider reads (address, token).
+        triggers: Argo CD triggers every generated Application subscribes to.
+    """
+
+    recipient: str
+    argocd_service: str = "slack"
+    flux_provider: str = "slack"
+    flux_secret: str = "kro-gen-notifications"
+    triggers: tuple[str, ...] = ("on-sync-failed", "on-health-degraded")
+
+
+@dataclass(frozen=True)
 class TreeSettings:
     """How the tree is laid out and wired.
 
@@ -146,6 +165,7 @@ class TreeSettings:
             ``flux bootstrap`` creates, which carries the repository's credentials.
         config_source: what the wiring files were generated from (named in their header).
         infrastructure: the phase-0 layer (kro, operators, secret-store placeholders).
+        notifications: Argo CD subscriptions and a Flux Provider and Alert; ``None``: none.
     """
 
     repo_url: str
@@ -161,6 +181,7 @@ class TreeSettings:
     flux_source_name: str = "flux-system"
     config_source: str = "pyproject.toml"
     infrastructure: InfraSettings = field(default_factory=InfraSettings)
+    notifications: NotifySettings | None = None
 
     @property
     def repo_dir(self) -> str:

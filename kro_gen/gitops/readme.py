@@ -20,6 +20,7 @@ from kro_gen.gitops.argocd import (
 from kro_gen.gitops.flux import CLUSTERS_DIR, git_url
 from kro_gen.gitops.infrastructure import SECRET_STORE_DIR, ClusterInfrastructure
 from kro_gen.gitops.model import STATE_DIR, EnvironmentArtifact, GraphArtifact, TreeSettings
+from kro_gen.gitops.notifications import NAME as NOTIFY_NAME
 from kro_gen.gitops.rollout import Rollout
 from kro_gen.gitops.rollout_text import TOOL_NAMES, render_rollout
 
@@ -311,6 +312,28 @@ def _flux_bootstrap(settings: TreeSettings, clusters: Sequence[topology.Cluster]
     return lines
 
 
+def _notifications(settings: TreeSettings) -> list[str]:
+    notify = settings.notifications
+    if notify is None or not settings.wiring:
+        return []
+    lines = ["## Notifications", ""]
+    if "argocd" in settings.wiring:
+        lines.append(
+            f"- Argo CD: every generated Application subscribes `{notify.recipient}` on service "
+            f"`{notify.argocd_service}` to " + ", ".join(f"`{t}`" for t in notify.triggers) + ". Define the "
+            "service, and the triggers and templates (the argocd-notifications catalog has these), in "
+            "`argocd-notifications-cm` of the Argo CD installation."
+        )
+    if "flux" in settings.wiring:
+        lines.append(
+            f"- Flux: each cluster folder has a Provider `{NOTIFY_NAME}` (type `{notify.flux_provider}`, "
+            f"channel `{notify.recipient}`) and an Alert on every Kustomization and HelmRelease at severity "
+            f"error. Create the Secret `{notify.flux_secret}` in `{settings.flux_namespace}` with the "
+            "Provider's `address` (and `token` where the type needs one) before bootstrapping."
+        )
+    return [*lines, ""]
+
+
 def _no_wiring() -> list[str]:
     return [
         "No Argo CD or Flux wiring is generated (`wiring = []`). Sync `platform/rgds/` to every cluster "
@@ -442,6 +465,7 @@ def render_readme(
         lines += _flux(settings, clusters)
     if not settings.wiring:
         lines += _no_wiring()
+    lines += _notifications(settings)
     lines += _rollouts(rollouts)
     lines += _removal(settings)
     if graphs:

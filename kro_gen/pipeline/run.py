@@ -27,7 +27,13 @@ from kro_gen.project.config import Environment, ProjectConfig
 
 if TYPE_CHECKING:
     from kro_gen.check.findings import Finding
-    from kro_gen.gitops.model import EnvironmentArtifact, InfraSettings, TreePlan, TreeSettings
+    from kro_gen.gitops.model import (
+        EnvironmentArtifact,
+        InfraSettings,
+        NotifySettings,
+        TreePlan,
+        TreeSettings,
+    )
     from kro_gen.registry import SchemaRegistry
 
 Progress = Callable[[str], None]
@@ -190,6 +196,22 @@ def tree_settings(config: ProjectConfig, top: Path | None, *, require_repo_url: 
         tool_version=__version__,
         config_source=config_source,
         infrastructure=_infra_settings(config),
+        notifications=_notify_settings(config),
+    )
+
+
+def _notify_settings(config: ProjectConfig) -> NotifySettings | None:
+    from kro_gen.gitops.model import NotifySettings
+
+    notify = config.notifications
+    if not notify.enabled:
+        return None
+    return NotifySettings(
+        recipient=notify.recipient,
+        argocd_service=notify.argocd_service,
+        flux_provider=notify.flux_provider,
+        flux_secret=notify.flux_secret,
+        triggers=tuple(notify.triggers),
     )
 
 

@@ -25,6 +25,14 @@ folder; a bad value is a :class:`~kro_gen.errors.ConfigError` naming the key and
     chart = "my-operator"
     version = "1.2.3"
 
+    [tool.kro-gen.notifications]     # off by default
+    enabled = true
+    recipient = "deployments"        # Argo CD subscription recipient and Flux Provider channel
+    argocd_service = "slack"         # a service of argocd-notifications-cm
+    flux_provider = "slack"          # the Flux Provider's type
+    flux_secret = "kro-gen-notifications"   # Secret in the Flux namespace (address, token)
+    triggers = ["on-sync-failed", "on-health-degraded"]   # Argo CD triggers subscribed to
+
     [[tool.kro-gen.environments]]
     name = "production"              # DNS label, unique
     cluster = "prod"                 # Argo CD destination name / Flux cluster folder (default: name)
@@ -187,6 +195,79 @@ class Infrastructure(BaseModel):
         return value
 
 
+#: ``Provider.spec.type`` values of Flux notification-controller v1.9 (v1beta3).
+FLUX_PROVIDERS = (
+    "alertmanager azuredevops azureeventhub bitbucket bitbucketserver datadog discord generic generic-hmac "
+    "gitea giteapullrequestcomment github githubdispatch githubpullrequestcomment gitlab "
+    "gitlabmergerequestcomment googlechat googlepubsub grafana lark matrix msteams nats opsgenie otel "
+    "pagerduty rocket sentry slack telegram webex zulip"
+).split()
+_TRIGGER = re.compile(r"^on-[a-z0-9-]+$")
+_SERVICE = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+
+
+class Notifications(BaseModel):
+    """``[tool.kro-gen.notifications]``: sync failures and degraded health, to a chat or a webhook.
+
+    Argo CD: each generated Application subscribes ``recipient`` to ``triggers`` on ``argocd_service``
+    (the triggers and the service are configured in ``argocd-notifications-cm``). Flux: per cluster a
+    Provider of type ``flux_provider`` (channel ``recipient``, Secret ``flux_secret``) and an Alert on
+    every Kustomization and HelmRelease at severity error.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = False
+    recipient: str = ""
+    argocd_service: str = "slack"
+    flux_provider: str = "slack"
+    flux_secret: str = "kro-gen-notifications"
+    triggers: tuple[str, ...] = ("on-sync-failed", "on-health-degraded")
+
+    @field_validator("flux_provider")
+    @classmethod
+    def _provider(cls, value: str) -> str:
+        if value not in FLUX_PROVIDERS:
+            close = difflib.get_close_matches(value, FLUX_PROVIDERS, 1)
+            more = f"did you mean {close[0]!r}?" if close else f"one of {', '.join(FLUX_PROVIDERS)}"
+            raise ValueError(f"flux_provider {value!r} is not a Flux Provider type ({more})")
+        return value
+
+    @field_validator("flux_secret")
+    @classmethod
+    def _secret(cls, value: str) -> str:
+        return _dns_label(value, "flux_secret")
+
+    @field_validator("argocd_service")
+    @classmethod
+    def _service(cls, value: str) -> str:
+        if not _SERVICE.match(value):
+            raise ValueError(
+                f"argocd_service {value!r} is not a service name such as 'slack' or 'webhook.ops'"
+            )
+        return value
+
+    @field_validator("triggers")
+    @classmethod
+    def _triggers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("triggers is empty; list at least one, e.g. 'on-sync-failed'")
+        for trigger in value:
+            if not _TRIGGER.match(trigger):
+                raise ValueError(
+                    f"trigger {trigger!r} is not an Argo CD trigger name such as 'on-sync-failed'"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _recipient(self) -> Notifications:
+        if self.enabled and not self.recipient.strip():
+            raise ValueError(
+                "recipient is required when notifications are enabled (a channel, e.g. 'deployments')"
+            )
+        return self
+
+
 class ProjectConfig(BaseModel):
     """The resolved project configuration (paths are relative to :attr:`root`)."""
 
@@ -206,6 +287,7 @@ class ProjectConfig(BaseModel):
     lock_timeout: float = Field(300.0, ge=0)
     jobs: int | None = Field(None, ge=1)
     infrastructure: Infrastructure = Field(default_factory=Infrastructure)
+    notifications: Notifications = Field(default_factory=Notifications)
 
     @field_validator("definitions", "output")
     @classmethod
@@ -405,6 +487,7 @@ def _config_error(detail: Any, table: dict[str, Any], shown: str, more: int) -> 
             "sync_windows": SyncWindow,
             "infrastructure": Infrastructure,
             "charts": Chart,
+            "notifications": Notifications,
         }
         parent = next((tables[str(p)] for p in reversed(loc[:-1]) if str(p) in tables), ProjectConfig)
         known = parent.model_fields

@@ -13,7 +13,7 @@ import pytest
 import yaml as pyyaml
 
 from kro_gen.gitops import write_tree
-from kro_gen.gitops.model import EnvironmentArtifact, TreePlan, TreeSettings
+from kro_gen.gitops.model import EnvironmentArtifact, NotifySettings, TreePlan, TreeSettings
 from kro_gen.gitops.plan import plan_tree
 from tests.gitops.conftest import SETTINGS, environments, graphs
 
@@ -145,3 +145,85 @@ def test_bootstrap_commands_for_another_git_server() -> None:
         '--password="$GIT_TOKEN" --token-auth=true --path=gitops/flux/clusters/nonprod'
     ) in readme
     assert "flux bootstrap git --url=ssh://git@git.example.com/team/shop.git --branch=main" in readme
+
+
+NOTIFY = NotifySettings(recipient="deployments", argocd_service="slack", flux_provider="msteams")
+
+
+@pytest.fixture
+def notify_plan() -> TreePlan:
+    return plan_tree(graphs(), environments(), dataclasses.replace(SETTINGS, notifications=NOTIFY))
+
+
+def test_notifications_are_off_by_default(plan: TreePlan) -> None:
+    assert not [p for p in plan.files if "notifications" in p]
+    for path, text in plan.files.items():
+        assert "notifications.argoproj.io" not in text, path
+    assert "## Notifications" not in plan.files["README.md"]
+
+
+def test_every_argo_cd_application_subscribes_to_sync_failures_and_degraded_health(
+    notify_plan: TreePlan,
+) -> None:
+    applications = [
+        load(notify_plan, p)
+        for p in notify_plan.files
+        if p.startswith("argocd/")
+        and p.endswith(".yaml")
+        and load(notify_plan, p).get("kind") == "Application"
+    ]
+    assert len(applications) == 8  # 7 children and the root
+    for body in applications:
+        annotations = body["metadata"]["annotations"]
+        assert annotations["notifications.argoproj.io/subscribe.on-sync-failed.slack"] == "deployments"
+        assert annotations["notifications.argoproj.io/subscribe.on-health-degraded.slack"] == "deployments"
+
+
+def test_each_flux_cluster_gets_a_provider_and_an_alert_on_errors(notify_plan: TreePlan) -> None:
+    for cluster in ("nonprod", "prod"):
+        provider = load(notify_plan, f"flux/clusters/{cluster}/kro-notifications-provider.yaml")
+        alert = load(notify_plan, f"flux/clusters/{cluster}/kro-notifications-alert.yaml")
+        assert provider["spec"] == {
+            "type": "msteams",
+            "channel": "deployments",
+            "secretRef": {"name": "kro-gen-notifications"},
+        }
+        assert alert["spec"]["providerRef"] == {"name": provider["metadata"]["name"]}
+        assert alert["metadata"]["namespace"] == provider["metadata"]["namespace"] == "flux-system"
+        assert alert["spec"]["eventSeverity"] == "error"
+        kinds = {source["kind"] for source in alert["spec"]["eventSources"]}
+        assert kinds == {"Kustomization", "HelmRelease"}
+    readme = notify_plan.files["README.md"]
+    assert "## Notifications" in readme and "Create the Secret `kro-gen-notifications`" in readme
+
+
+def test_the_notification_objects_validate_strictly(notify_plan: TreePlan, tmp_path: Path) -> None:
+    from kro_gen.check.files import check_files
+    from kro_gen.registry import SchemaRegistry
+
+    write_tree(notify_plan, tmp_path)
+    findings = check_files([tmp_path / "argocd", tmp_path / "flux"], registry=SchemaRegistry.default())
+    assert [str(f) for f in findings] == []
+    bad = dataclasses.replace(NOTIFY, flux_provider="teams")  # not a Flux type: the CRD refuses it
+    write_tree(
+        plan_tree(graphs(), environments(), dataclasses.replace(SETTINGS, notifications=bad)), tmp_path
+    )
+    findings = check_files([tmp_path / "flux"], registry=SchemaRegistry.default())
+    assert any("type" in (f.location.path or "") for f in findings), [str(f) for f in findings]
+
+
+def test_the_configuration_reaches_the_tree_settings(tmp_path: Path) -> None:
+    from kro_gen.pipeline.run import tree_settings
+    from kro_gen.project.config import load_config
+
+    (tmp_path / "definitions").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.kro-gen]\nrepo_url = "https://github.com/acme/shop.git"\n'
+        '[tool.kro-gen.notifications]\nenabled = true\nrecipient = "ops"\nargocd_service = "webhook.ops"\n'
+    )
+    notify = tree_settings(load_config(tmp_path), None).notifications
+    assert notify == NotifySettings(recipient="ops", argocd_service="webhook.ops")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.kro-gen]\nrepo_url = "https://github.com/acme/shop.git"\n'
+    )
+    assert tree_settings(load_config(tmp_path), None).notifications is None

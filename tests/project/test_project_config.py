@@ -129,6 +129,26 @@ def test_an_inferred_environment_that_is_no_dns_label_is_a_config_error(tmp_path
             "did you mean 'time_zone'",
         ),
         (
+            "[tool.kro-gen.notifications]\nenabled = true\n",
+            "tool.kro-gen.notifications",
+            "recipient is required",
+        ),
+        (
+            '[tool.kro-gen.notifications]\nenabled = true\nrecipient = "ops"\nflux_provider = "teams"\n',
+            "tool.kro-gen.notifications.flux_provider",
+            "did you mean 'msteams'",
+        ),
+        (
+            '[tool.kro-gen.notifications]\nenabled = true\nrecipient = "ops"\ntriggers = ["sync-failed"]\n',
+            "tool.kro-gen.notifications.triggers",
+            "on-sync-failed",
+        ),
+        (
+            '[tool.kro-gen.notifications]\nrecipent = "ops"\n',
+            "tool.kro-gen.notifications.recipent",
+            "did you mean 'recipient'",
+        ),
+        (
             '[[tool.kro-gen.environments]]\nname = "a"\nflux_service_account = "Deployer"\n',
             "tool.kro-gen.environments[0].flux_service_account",
             "not a DNS label",

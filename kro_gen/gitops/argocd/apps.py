@@ -56,6 +56,7 @@ from typing import Any
 
 from kro_gen.gitops import annotations as ann
 from kro_gen.gitops.model import TreeSettings
+from kro_gen.gitops.notifications import subscriptions
 
 API_VERSION = "argoproj.io/v1alpha1"
 IN_CLUSTER = "https://kubernetes.default.svc"
@@ -155,6 +156,7 @@ def application(
                 ann.SYNC_WAVE: str(wave),
                 ann.SYNC_OPTIONS: "Prune=confirm",
                 "argocd.argoproj.io/manifest-generate-paths": ".",
+                **subscriptions(settings.notifications),
             },
         },
         "spec": {
@@ -242,6 +244,7 @@ def root_application(settings: TreeSettings, apps_path: str) -> dict[str, Any]:
             "name": "kro-gen-root",
             "namespace": settings.argocd_namespace,
             "labels": {_PART_OF: "kro-gen"},
+            **({"annotations": notify} if (notify := subscriptions(settings.notifications)) else {}),
         },
         "spec": {
             "project": root_project_name(settings),
