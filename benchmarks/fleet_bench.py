@@ -20,6 +20,7 @@ each with its peak RSS and its ratio to the floor. Run::
     python benchmarks/fleet_bench.py --sizes 10,100        # some sizes (x 3 environments only)
     python benchmarks/fleet_bench.py --quick               # a smoke run: 2 graphs, one repeat
     python benchmarks/fleet_bench.py --update-readme       # also write the table into README.md
+                                                           # (replacing only the sizes measured)
 
 The machine is shared: every figure is a median of ``--repeats`` runs, and the load average at the
 start and the end is printed with the table.
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
+import re
 import shutil
 import sys
 import tempfile
@@ -47,6 +49,8 @@ from benchmarks.projects import commit_all
 README = REPO / "benchmarks" / "README.md"
 START_MARK = "<!-- fleet:start (written by `python benchmarks/fleet_bench.py --update-readme`) -->"
 END_MARK = "<!-- fleet:end -->"
+#: Starts each run's section between the markers (a run of some sizes replaces only their rows).
+RUN_MARK = "<!-- fleet-run -->"
 
 #: The floor: write every file of the pickled ``{path: (header, [documents])}`` with ``WRITER``.
 FLOOR = """\
@@ -234,18 +238,45 @@ def render(fleets: Sequence[Fleet], repeats: int, progress: Callable[[str], None
     if any(f.environments == 20 for f in fleets):
         command += " --envs20"
     return (
-        f"{header('fleet')}\n- load average {_load()} at the end (1 / 5 / 15 min)\n"
+        f"{RUN_MARK}\n{header('fleet')}\n- load average {_load()} at the end (1 / 5 / 15 min)\n"
         f"- `{command}`; median of {repeats} runs (cold runs of the largest fleets: fewer)\n\n{table(rows)}\n"
     )
 
 
-def update_readme(markdown: str) -> None:
-    """Replace the text between the fleet markers of the benchmarks README with ``markdown``."""
-    text = README.read_text(encoding="utf-8")
+def _fleets_of(section: str) -> set[str]:
+    """The fleet labels (``10 x 3``...) of the table rows of one run's section."""
+    rows = (line for line in section.splitlines() if re.match(r"\| [\d,]+ x \d+ \|", line))
+    return {row.split("|")[1].strip() for row in rows}
+
+
+def _order(section: str) -> tuple[int, int]:
+    """Sort key of a section: its smallest fleet, by environments, then graphs."""
+    sizes = [label.replace(",", "").split(" x ") for label in _fleets_of(section)]
+    return min((int(environments), int(graphs)) for graphs, environments in sizes) if sizes else (0, 0)
+
+
+def merge_sections(block: str, markdown: str) -> str:
+    """``block`` (the README's fleet sections, one per run) with ``markdown``'s run in place of every
+    section that measured one of its fleets; the others are kept. Sections are ordered by fleet size."""
+    new = _fleets_of(markdown)
+    kept = [
+        section.strip()
+        for section in block.split(RUN_MARK)
+        if section.strip() and not (_fleets_of(section) & new)
+    ]
+    sections = sorted([*(f"{RUN_MARK}\n{s}" for s in kept), markdown.strip()], key=_order)
+    return "\n\n".join(sections) + "\n"
+
+
+def update_readme(markdown: str, readme: Path = README) -> None:
+    """Write ``markdown`` (one run) between the fleet markers of the benchmarks README, replacing the
+    earlier runs of the same fleets and keeping those of other fleets (sizes can be run separately)."""
+    text = readme.read_text(encoding="utf-8")
     start, end = text.find(START_MARK), text.find(END_MARK)
     if start < 0 or end < start:
-        raise SystemExit(f"{README}: the markers {START_MARK!r} and {END_MARK!r} are missing")
-    README.write_text(f"{text[: start + len(START_MARK)]}\n\n{markdown}\n{text[end:]}", encoding="utf-8")
+        raise SystemExit(f"{readme}: the markers {START_MARK!r} and {END_MARK!r} are missing")
+    block = merge_sections(text[start + len(START_MARK) : end], markdown)
+    readme.write_text(f"{text[: start + len(START_MARK)]}\n\n{block}\n{text[end:]}", encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -110,27 +110,62 @@ def child_env() -> dict[str, str]:
     return env
 
 
+#: Runs ``argv[2:]`` and writes ``seconds max_rss exit_code`` to the file descriptor ``argv[1]``. The
+#: command is forked from this small process, not from the benchmark's: on Linux a child's ``ru_maxrss``
+#: starts at the RSS of the process it was forked from (kept across ``exec``), so a command forked from a
+#: benchmark holding a big tree in memory would report the benchmark's peak instead of its own.
+LAUNCHER = """\
+import os, sys, time
+fd = int(sys.argv[1])
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+os.write(fd, f"{seconds!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".encode())
+"""
+
+
 def run_process(command: Sequence[str], *, cwd: Path | None = None, expect: Sequence[int] = (0,)) -> Process:
     """Run ``command`` to completion and measure it; raise when its exit code is not in ``expect``.
 
-    The child is reaped with ``os.wait4``, so ``max_rss`` is that process's own peak (not the maximum
-    over every child so far, which is what ``RUSAGE_CHILDREN`` would give).
+    The command is started by a small launcher process (:data:`LAUNCHER`, started with ``-I -S``) that
+    times it from fork to exit and reaps it with ``os.wait4``, so ``max_rss`` is that process's own
+    peak: neither the maximum over every child so far (``RUSAGE_CHILDREN``) nor the benchmark's own RSS.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, env=child_env(), stdout=out, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        result = Process(
-            seconds,
-            _rss_bytes(usage.ru_maxrss),
-            child.returncode,
-            out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
-        )
+    read, write = os.pipe()
+    try:
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER, str(write), *command]
+            child = subprocess.Popen(
+                launcher, cwd=cwd, env=child_env(), stdout=out, stderr=err, pass_fds=(write,)
+            )
+            os.close(write)
+            write = -1
+            report = b""
+            while chunk := os.read(read, 4096):
+                report += chunk
+            child.wait()
+            if child.returncode != 0 or not report:
+                raise RuntimeError(f"the launcher of {' '.join(command)} failed ({child.returncode})")
+            seconds, max_rss, returncode = report.decode().split()
+            out.seek(0)
+            err.seek(0)
+            result = Process(
+                float(seconds),
+                _rss_bytes(int(max_rss)),
+                int(returncode),
+                out.read().decode("utf-8", "replace"),
+                err.read().decode("utf-8", "replace"),
+            )
+    finally:
+        os.close(read)
+        if write >= 0:
+            os.close(write)
     if result.returncode not in expect:
         raise RuntimeError(
             f"{' '.join(command)} exited {result.returncode} (expected {list(expect)}) in {cwd}:\n"

@@ -79,3 +79,25 @@ def test_the_fleet_table_divides_by_the_floor() -> None:
     lines = table(rows).splitlines()
     cold = [cell.strip() for cell in lines[2].strip("|").split("|")]
     assert cold[2] == "cold `generate`" and cold[3] == "3 s" and cold[6] == "6.0" and cold[7] == "300 ms"
+
+
+def test_a_fleet_run_replaces_only_its_own_sizes_in_the_readme(tmp_path: Path) -> None:
+    from benchmarks.fleet_bench import END_MARK, RUN_MARK, START_MARK, Fleet, Row, table, update_readme
+    from benchmarks.measure import Stat
+
+    def run(label: str, *fleets: Fleet) -> str:
+        rows = [Row(f, "cold `generate`", 10, Stat((1.0,)), Stat((1e7,))) for f in fleets]
+        return f"{RUN_MARK}\n- {label}\n\n{table(rows)}\n"
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{START_MARK}\n{END_MARK}\nend\n", encoding="utf-8")
+    update_readme(run("first small", Fleet(10, 3), Fleet(100, 3)), readme)
+    update_readme(run("large", Fleet(1000, 20)), readme)
+    update_readme(run("mid", Fleet(1000, 3)), readme)
+    update_readme(run("second small", Fleet(10, 3)), readme)
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith(f"intro\n{START_MARK}\n") and text.endswith(f"{END_MARK}\nend\n")
+    assert "first small" not in text
+    labels = [line[2:] for line in text.splitlines() if line.startswith("- ")]
+    assert labels == ["second small", "mid", "large"]
+    assert text.count(RUN_MARK) == 3
