@@ -276,7 +276,9 @@ def _flux_step(body: Mapping[str, Any], tree: _Files) -> Step:
     else:
         waits = ["nothing (wait is off): applied objects count as done"]
     phase = Phase("apply", None, tuple(describe(b) for b in objects), tuple(waits))
-    return Step(describe(body), _depends(body), (phase,))
+    account = spec.get("serviceAccountName")
+    unit = describe(body) + (f" as ServiceAccount {account}" if account else "")
+    return Step(unit, _depends(body), (phase,))
 
 
 def _flux_apply_order(body: Mapping[str, Any]) -> tuple[int, str]:

@@ -29,26 +29,25 @@ INSTANCE_CHECK = (
 )
 
 _ESO_CHECK = "its Ready condition True (Argo CD's external-secrets check)"
-_ARGOCD_BUILTIN: Mapping[tuple[str, str], str] = {
+#: What both tools' built-in checks agree on (gitops-engine and kstatus).
+_BOTH: Mapping[tuple[str, str], str] = {
     ("apps", "Deployment"): "rolled out: updated, available and total replicas at the desired count",
     ("apps", "StatefulSet"): "rolled out: ready replicas at the desired count, every pod updated",
     ("apps", "DaemonSet"): "rolled out: every scheduled pod updated and available",
     ("batch", "Job"): "complete",
-    ("networking.k8s.io", "Ingress"): "has an address (Progressing until the ingress controller sets one)",
     ("", "PersistentVolumeClaim"): "Bound",
     ("apiextensions.k8s.io", "CustomResourceDefinition"): "established",
+}
+_ARGOCD_BUILTIN: Mapping[tuple[str, str], str] = {
+    **_BOTH,
+    ("networking.k8s.io", "Ingress"): "has an address (Progressing until the ingress controller sets one)",
     ("external-secrets.io", "ExternalSecret"): _ESO_CHECK,
     ("external-secrets.io", "ClusterSecretStore"): _ESO_CHECK,
 }
 _KSTATUS: Mapping[tuple[str, str], str] = {
-    ("apps", "Deployment"): "rolled out: updated, available and total replicas at the desired count",
-    ("apps", "StatefulSet"): "rolled out: ready replicas at the desired count, every pod updated",
-    ("apps", "DaemonSet"): "rolled out: every scheduled pod updated and available",
-    ("batch", "Job"): "complete",
+    **_BOTH,
     ("", "Service"): "has a cluster IP (kstatus does not wait for a load-balancer address)",
     ("networking.k8s.io", "Ingress"): "exists (kstatus does not wait for an Ingress address)",
-    ("", "PersistentVolumeClaim"): "Bound",
-    ("apiextensions.k8s.io", "CustomResourceDefinition"): "established",
     ("helm.toolkit.fluxcd.io", "HelmRelease"): (
         "Ready: the chart installed or upgraded, Helm having waited for its workloads"
     ),

@@ -277,3 +277,16 @@ def settings() -> TreeSettings:
 def plan() -> TreePlan:
     """The planned tree of the sample."""
     return plan_tree(graphs(), environments(), SETTINGS)
+
+
+@pytest.fixture(scope="session")
+def seed_plan() -> TreePlan:
+    """The planned tree of this repository's own project (the seed: three clusters)."""
+    from pathlib import Path
+
+    from kro_gen.pipeline import generate
+    from kro_gen.project.config import load_config
+
+    result = generate(load_config(Path(__file__).resolve().parents[2]))
+    assert result.plan is not None
+    return result.plan

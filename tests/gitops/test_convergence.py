@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml as pyyaml
 
 from kro_gen.gitops import annotations as ann
@@ -20,16 +19,6 @@ from kro_gen.gitops.model import TreePlan
 from kro_gen.gitops.rollout import plan_rollouts
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def seed_plan() -> TreePlan:
-    from kro_gen.pipeline import generate
-    from kro_gen.project.config import load_config
-
-    result = generate(load_config(ROOT))
-    assert result.plan is not None
-    return result.plan
 
 
 def documents(plan: TreePlan, prefix: str) -> dict[str, dict[str, Any]]:

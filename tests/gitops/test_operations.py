@@ -15,6 +15,7 @@ import yaml as pyyaml
 from kro_gen.gitops import write_tree
 from kro_gen.gitops.model import EnvironmentArtifact, NotifySettings, TreePlan, TreeSettings
 from kro_gen.gitops.plan import plan_tree
+from kro_gen.gitops.rollout import plan_rollouts
 from tests.gitops.conftest import SETTINGS, environments, graphs
 
 kubectl = pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl not installed")
@@ -87,6 +88,10 @@ def test_the_flux_service_account_is_set_on_that_environment_s_kustomization_onl
         if path.startswith("flux/clusters/") and not path.endswith("kro-env-staging.yaml"):
             assert "serviceAccountName" not in load(options_plan, path)["spec"], path
     assert "`kro-env-staging` as `staging-deployer`" in options_plan.files["README.md"]
+    (rollout,) = plan_rollouts(options_plan.files, "gitops", only=["staging"], tool="flux")
+    assert (
+        rollout.units()[-1] == "Kustomization flux-system/kro-env-staging as ServiceAccount staging-deployer"
+    )
 
 
 @kubectl

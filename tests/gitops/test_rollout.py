@@ -22,16 +22,6 @@ from kro_gen.gitops.rollout_text import render_rollout, render_rollouts
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def seed_plan() -> TreePlan:
-    from kro_gen.pipeline import generate
-    from kro_gen.project.config import load_config
-
-    result = generate(load_config(ROOT))
-    assert result.plan is not None
-    return result.plan
-
-
 def one(rollouts: list[Rollout], environment: str, tool: str) -> Rollout:
     (found,) = [r for r in rollouts if r.environment == environment and r.tool == tool]
     return found
