@@ -324,6 +324,12 @@ _CRD_FILES = click.option(
     "(e.g. deployment.status.readyReplicas=2; repeatable).",
 )
 @_CRD_FILES
+@click.option(
+    "--show-secrets",
+    is_flag=True,
+    help="Print Secret values as they are (by default each literal value under a Secret's data and "
+    "stringData is shown as <masked: N bytes>).",
+)
 @click.pass_obj
 def render(
     state: _State,
@@ -333,11 +339,13 @@ def render(
     instance: Path | None,
     sets: tuple[str, ...],
     crds: tuple[Path, ...],
+    show_secrets: bool,
 ) -> None:
     """Print GRAPH's RGD, or its instance in one environment, as YAML (without GitOps annotations).
 
     With --instance I.yaml, GRAPH may be any RGD file: prints the objects kro would create for that
     instance (defaults applied, includeWhen, forEach, CEL evaluated, names, namespaces, kro's labels).
+    Secret values are masked unless --show-secrets.
     """
     from kro_gen.pipeline.render import format_objects, render_objects
 
@@ -352,7 +360,7 @@ def render(
         objects, findings = render_objects(result, graph, environment=environment, mode=mode)
     for finding in findings:
         click.echo(_finding_line(finding), err=True)
-    click.echo(format_objects(objects), nl=False)
+    click.echo(format_objects(objects, show_secrets=show_secrets), nl=False)
 
 
 def _render_instance(
@@ -562,6 +570,7 @@ def fmt_command(paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
     """
     import difflib
 
+    from kro_gen.emit.masking import mask_pair
     from kro_gen.pipeline.fmt import format_file, yaml_files
 
     results = [format_file(path) for path in yaml_files(list(paths))]
@@ -571,9 +580,10 @@ def fmt_command(paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
         if check:
             click.echo(f"would reformat {result.path}")
             if show_diff:
+                before, after = mask_pair(result.before, result.after)
                 lines = difflib.unified_diff(
-                    result.before.splitlines(keepends=True),
-                    result.after.splitlines(keepends=True),
+                    (before or "").splitlines(keepends=True),
+                    (after or "").splitlines(keepends=True),
                     f"{result.path}",
                     f"{result.path} (formatted)",
                 )

@@ -1,6 +1,7 @@
 """Unified diffs of tree files, and how messages name a file of the tree.
 
-One place, so ``--check``, ``diff`` and a refused ``generate`` show the same diff for the same file.
+One place, so ``--check``, ``diff`` and a refused ``generate`` show the same diff for the same file,
+and none of them prints a Secret's values (:mod:`kro_gen.emit.masking`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ def read_text(path: Path) -> str | None:
 
 def unified_diff(path: str, before: str | None, after: str | None) -> str:
     """A unified diff of the file ``path`` (as the headers name it); ``None`` stands for "no file"
-    (``/dev/null``)."""
+    (``/dev/null``).
+
+    Secret values are masked on both sides as ``<masked: N bytes, value K>``: ``K`` numbers the distinct
+    values of this diff, so a changed value still shows as a changed line, without its text.
+    """
+    from kro_gen.emit.masking import mask_pair
+
+    before, after = mask_pair(before, after)
     absolute = Path(path).is_absolute()  # git's a/ and b/ prefixes are for relative paths only
     lines = difflib.unified_diff(
         (before or "").splitlines(keepends=True),

@@ -14,12 +14,13 @@ from kro_gen.emit.yamlio import dump_yaml
 from kro_gen.errors import Location, ValidationError
 from kro_gen.gitops import annotations as ann
 from kro_gen.gitops import layout
-from kro_gen.gitops.hygiene import check_object
+from kro_gen.gitops.hygiene import check_object, check_rgd_secrets
 from kro_gen.gitops.model import GraphArtifact
 
 
 def _check_rgd(graph: GraphArtifact, where: Location) -> None:
     check_object(graph.rgd, where)
+    check_rgd_secrets(graph.rgd, where)
     rgd = graph.rgd
     if rgd["apiVersion"] != "kro.run/v1alpha1" or rgd["kind"] != "ResourceGraphDefinition":
         raise ValidationError(

@@ -20,6 +20,7 @@ from typing import Any, Unpack
 
 from kro_gen.expr.wrapper import Expr
 from kro_gen.graph.resource import Resource
+from kro_gen.graph.secrets import PLAINTEXT_ALLOWED, PLAINTEXT_ANNOTATION
 from kro_gen.k8s import kinds
 from kro_gen.k8s.base import Common, Site, builder, is_expression
 from kro_gen.k8s.refs import name_of
@@ -111,8 +112,11 @@ def _base64_map(site: Site, value: object, path: str) -> object:
     return data
 
 
-def refuse_plaintext(site: Site, maps: Mapping[str, object]) -> None:
-    """Raise when a Secret value in ``maps`` (option path → value map) is a literal."""
+def refuse_plaintext(site: Site, maps: Mapping[str, object], annotations: object = None) -> None:
+    """Raise when a Secret value in ``maps`` (option path → value map) is a literal, unless the object's
+    ``annotations`` say ``kro-gen/plaintext-secret: allowed``."""
+    if isinstance(annotations, Mapping) and annotations.get(PLAINTEXT_ANNOTATION) == PLAINTEXT_ALLOWED:
+        return
     for path, value in maps.items():
         if not isinstance(value, Mapping) or isinstance(value, Expr):
             continue
@@ -124,7 +128,8 @@ def refuse_plaintext(site: Site, maps: Mapping[str, object]) -> None:
                     hint=(
                         "sync it from a secret store with k8s.external_secret(...), or compute it from an "
                         "expression (values from schema.spec land in the instance file, so keep real "
-                        "secrets in a store); allow_plaintext=True only for non-sensitive test data"
+                        "secrets in a store); allow_plaintext=True only for non-sensitive test data "
+                        f"(k8s.resource(): annotation {PLAINTEXT_ANNOTATION}: {PLAINTEXT_ALLOWED})"
                     ),
                     rule="plaintext-secret",
                 )
@@ -143,11 +148,18 @@ def Secret(
 ) -> Resource:
     """A ``v1`` Secret whose values are expressions (``data`` must be base64, ``string_data`` is text).
 
-    Literal values are refused unless ``allow_plaintext=True``: the RGD is committed to git.
+    Literal values are refused unless ``allow_plaintext=True``: the RGD is committed to git. With it,
+    the Secret carries the annotation ``kro-gen/plaintext-secret: allowed``, so the choice shows in the
+    committed file and the tree (direct mode too) accepts it.
     """
     site = Site.of("Secret", name, options)
-    if not allow_plaintext:
-        refuse_plaintext(site, {"string_data": string_data, "data": data})
+    if allow_plaintext and isinstance(options.get("annotations") or {}, Mapping):
+        options = {
+            **options,
+            "annotations": {**(options.get("annotations") or {}), PLAINTEXT_ANNOTATION: PLAINTEXT_ALLOWED},
+        }
+    else:
+        refuse_plaintext(site, {"string_data": string_data, "data": data}, options.get("annotations"))
     body = compact(
         type=as_string(type, site, "type"),
         immutable=None if immutable is None else as_bool(immutable, site, "immutable"),

@@ -81,7 +81,8 @@ def resource(
     """Any object: ``apiVersion``, ``kind``, ``metadata`` (from ``name`` and the common options),
     ``spec``, and other top-level ``fields`` (``data``, ``rules``...). Values may be expressions.
 
-    A ``v1`` Secret built this way is held to the same rule as :func:`~kro_gen.k8s.Secret`: no literal values.
+    A ``v1`` Secret built this way is held to the same rule as :func:`~kro_gen.k8s.Secret`: no literal values
+    (unless ``annotations={"kro-gen/plaintext-secret": "allowed"}``).
     For type checkers the result is a plain :class:`Resource` (``spec`` and ``status`` are ``Any``); use
     :func:`resource_of` with a kind class for typed fields.
     """
@@ -141,7 +142,11 @@ def _any_object(
     if (api_version, kind) == ("v1", "Secret"):
         from kro_gen.k8s.config import refuse_plaintext
 
-        refuse_plaintext(site, {"fields.stringData": body.get("stringData"), "fields.data": body.get("data")})
+        refuse_plaintext(
+            site,
+            {"fields.stringData": body.get("stringData"), "fields.data": body.get("data")},
+            options.get("annotations"),
+        )
     return site.finish(
         api_version,
         kind,

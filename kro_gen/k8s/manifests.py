@@ -164,5 +164,9 @@ def from_yaml(source: str | Path, **options: Unpack[Common]) -> Resource:
     if (template["apiVersion"], template["kind"]) == ("v1", "Secret"):
         from kro_gen.k8s.config import refuse_plaintext
 
-        refuse_plaintext(site, {"stringData": template.get("stringData"), "data": template.get("data")})
+        refuse_plaintext(
+            site,
+            {"stringData": template.get("stringData"), "data": template.get("data")},
+            template["metadata"].get("annotations"),
+        )
     return site.make(template, options)

@@ -267,12 +267,14 @@ def _projection(expected: Any, actual: Any) -> Any:
 
 
 def _diff(expected: Any, actual: Any) -> list[str]:
+    from kro_gen.emit.masking import mask_pair
     from kro_gen.emit.yamlio import dump_yaml
 
+    before, after = mask_pair(dump_yaml(expected), dump_yaml(actual))
     return list(
         difflib.unified_diff(
-            dump_yaml(expected).splitlines(),
-            dump_yaml(actual).splitlines(),
+            (before or "").splitlines(),
+            (after or "").splitlines(),
             "expected",
             "rendered",
             lineterm="",

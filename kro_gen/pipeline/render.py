@@ -49,15 +49,17 @@ def render_objects(
     return [document.body for document in documents], log.findings
 
 
-def format_objects(objects: list[dict[str, Any]]) -> str:
+def format_objects(objects: list[dict[str, Any]], *, show_secrets: bool = False) -> str:
     """What ``kro-gen render`` prints: the objects as one multi-document YAML stream.
 
-    Every render path goes through here, so output-wide policies (such as masking secret values)
-    apply to all of them in one place.
+    Every render path goes through here, so output-wide policies apply to all of them in one place:
+    each literal value of a Secret (top-level or an RGD template) is ``<masked: N bytes>`` unless
+    ``show_secrets``.
     """
+    from kro_gen.emit.masking import mask_objects
     from kro_gen.emit.yamlio import dump_all
 
-    return dump_all(objects)
+    return dump_all(objects if show_secrets else [mask_objects(body) for body in objects])
 
 
 def _only_environment(graph: str, environments: list[str]) -> str:

@@ -85,6 +85,9 @@ def test_secrets_from_expressions_pass_and_plaintext_needs_an_explicit_opt_in(sc
     test_only = k8s.Secret("fixture", data={"K": "dmFsdWU="}, allow_plaintext=True, type="kubernetes.io/tls")
     assert rendered(test_only)["data"] == {"K": "dmFsdWU="}
     assert rendered(test_only)["type"] == "kubernetes.io/tls"
+    # the opt-in is visible in the committed object
+    assert rendered(test_only)["metadata"]["annotations"] == {"kro-gen/plaintext-secret": "allowed"}
+    assert "annotations" not in rendered(secret)["metadata"]
     with pytest.raises(DefinitionError) as error:
         k8s.Secret("fixture", data={"K": "plain text"}, allow_plaintext=True)
     assert error.value.rule == "base64"
@@ -94,6 +97,16 @@ def test_a_generic_secret_is_held_to_the_same_rule() -> None:
     with pytest.raises(DefinitionError) as error:
         k8s.resource("v1", "Secret", "db", fields={"stringData": {"password": "hunter2"}})
     assert error.value.rule == "plaintext-secret"
+    assert "hunter2" not in str(error.value)
+    # the same explicit opt-in as allow_plaintext=True
+    allowed = k8s.resource(
+        "v1",
+        "Secret",
+        "db",
+        fields={"stringData": {"password": "test-only"}},
+        annotations={"kro-gen/plaintext-secret": "allowed"},
+    )
+    assert rendered(allowed)["stringData"] == {"password": "test-only"}
 
 
 def test_external_secret_has_the_external_secrets_operator_shape() -> None:
