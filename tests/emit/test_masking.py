@@ -73,7 +73,10 @@ def test_text_masks_secret_values_inside_rgd_templates_and_keeps_the_rest() -> N
 
 
 def test_text_masks_a_hand_written_secret_document_with_kind_after_data() -> None:
-    text = "---\nstringData:\n  A: plain-a\napiVersion: v1\nkind: 'Secret'\n---\ndata:\n  B: keep-b\nkind: ConfigMap\n"
+    text = (
+        "---\nstringData:\n  A: plain-a\napiVersion: v1\nkind: 'Secret'\n"
+        "---\ndata:\n  B: keep-b\nkind: ConfigMap\n"
+    )
     masked = mask_text(text)
     assert "plain-a" not in masked and "A: <masked: 7 bytes>" in masked
     assert "B: keep-b" in masked  # the next document is a ConfigMap
