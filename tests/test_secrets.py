@@ -60,7 +60,7 @@ def test_a_direct_mode_secret_from_spec_values_is_refused_without_showing_them(t
     (line,) = [line for line in done.stderr.splitlines() if line.startswith("kro-gen: error:")]
     assert "Secret 'creds' would be committed with stringData." in line and "in plaintext" in line
     assert "environment dev" in line or "dev" in line
-    assert "allow_plaintext=True" in line and "SealedSecret/SOPS" in line
+    assert "allow_plaintext=True" in line and "SealedSecret or SOPS-encrypted" in line
     assert PASSWORD not in done.output
     assert not (project / "gitops").exists()
 

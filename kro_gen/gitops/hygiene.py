@@ -73,8 +73,8 @@ def check_secret(body: Mapping[str, Any], where: Location) -> None:
         f"Secret {name!r} would be committed with {literal[0]}{more} in plaintext",
         location=where.merged(Location(path=literal[0])),
         hint="direct mode writes a Secret's values resolved into the manifest; keep them out of git: "
-        "use kro mode (the cluster computes them), k8s.external_secret(...), or an encrypted "
-        "SealedSecret/SOPS file in the environment's secrets/ folder; for non-sensitive data only, "
+        "use kro mode (the cluster computes them), k8s.external_secret(...), or a SealedSecret or "
+        "SOPS-encrypted file instead; for non-sensitive data only, "
         f"k8s.Secret(..., allow_plaintext=True) (annotation {PLAINTEXT_ANNOTATION}: {PLAINTEXT_ALLOWED})",
         rule="plaintext-secret",
     )
