@@ -40,9 +40,11 @@ _SCALARS = {
 class ImportProblem(ValueError):
     """Something of the RGD that kro-gen's models cannot say; ``path`` names it."""
 
-    def __init__(self, path: str, message: str) -> None:
+    def __init__(self, path: str, message: str, site: tuple[str | int, ...] = ()) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
+        #: where it is in the RGD document (``("spec", "schema", "spec", "db", "host")``), if known
+        self.site = site
 
 
 @dataclass
@@ -102,9 +104,12 @@ class ModelWriter:
                 return self._declaration(key, f"{model} | None", ["default=None"])
             return self._declaration(key, model, [f"default_factory={model}"])
         if not isinstance(value, str):
-            raise ImportProblem(where, f"a field must be a type string or a map, not {type(value).__name__}")
+            raise _problem(where, f"a field must be a type string or a map, not {type(value).__name__}")
         type_text, marker_text = split_field(value)
-        own = parse_markers(marker_text) if marker_text is not None else []
+        try:
+            own = parse_markers(marker_text) if marker_text is not None else []
+        except ValueError as error:
+            raise _problem(where, str(error)) from None
         annotation, kind, inherited, unique = self.type_of(type_text, where, path)
         markers = [*inherited, *own]
         return self._scalar_field(key, annotation, kind, markers, unique, where)
@@ -118,9 +123,9 @@ class ModelWriter:
         elif base in self.types:
             annotation, kind, inherited = self._custom(base, where, path if not wrappers else None)
         else:
-            raise ImportProblem(where, f"unknown type {base!r}")
+            raise _problem(where, f"unknown type {base!r}")
         if wrappers and kind not in ("struct",) and any(key == "enum" for key, _ in inherited):
-            raise ImportProblem(where, "an enum type inside a list or map is not supported by the importer")
+            raise _problem(where, "an enum type inside a list or map is not supported by the importer")
         for wrapper in reversed(wrappers):
             annotation = f"list[{annotation}]" if wrapper == "list" else f"dict[str, {annotation}]"
         if wrappers:
@@ -162,7 +167,7 @@ class ModelWriter:
     ) -> str:
         facts = check_markers(markers, kind)
         if facts.problems:
-            raise ImportProblem(where, facts.problems[0][1])
+            raise _problem(where, facts.problems[0][1])
         arguments: list[str] = []
         extras: list[str] = []
         if facts.enum is not None:
@@ -181,14 +186,14 @@ class ModelWriter:
                 arguments.append(f"pattern={py_string(value)}")
             elif marker == "uniqueItems" and value.lower() == "true":
                 if not annotation.startswith("list["):
-                    raise ImportProblem(where, "uniqueItems on a field that is not a list")
+                    raise _problem(where, "uniqueItems on a field that is not a list")
                 annotation = "set[" + annotation[len("list[") :]
             elif marker == "immutable" and value.lower() == "true":
                 extras.append("immutable=True")
             elif marker == "validation":
                 extras.append(py_string(value))
             elif marker in ("listType", "listMapKey"):
-                raise ImportProblem(where, f"the {marker} marker has no kro-gen model spelling yet")
+                raise _problem(where, f"the {marker} marker has no kro-gen model spelling yet")
         descriptions = [value for marker, value in markers if marker == "description"]
         if descriptions:
             arguments.append(f"description={py_string(descriptions[-1])}")
@@ -227,3 +232,11 @@ class ModelWriter:
         if len(arguments) == 1 and arguments[0].startswith("default="):
             return f"{name}: {annotation} = {arguments[0][len('default=') :]}"
         return f"{name}: {annotation} = Field({', '.join(arguments)})"
+
+
+def _problem(where: str, message: str) -> ImportProblem:
+    """A problem at the model field ``where`` (dotted kro names; ``types.T...`` in a custom type),
+    located in the RGD document."""
+    path = tuple(where.split(".")) if where else ()
+    site = ("spec", "schema", *path) if path[:1] == ("types",) else ("spec", "schema", "spec", *path)
+    return ImportProblem(where, message, site)

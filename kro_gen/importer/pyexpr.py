@@ -213,8 +213,10 @@ class _Writer:
         target = self._operand(operand)
         if is_resource and node.field not in RESOURCE_ATTRIBUTES:
             return f"{target}[{py_string(node.field)}]"
-        if not is_identifier(node.field) or node.field.startswith("_"):
+        if node.field.startswith("_"):
             raise Unsayable(f"field {node.field!r} is not a Python attribute")
+        if not is_identifier(node.field):  # a Python keyword (``schema.spec.lambda``)
+            return f"getattr({target}, {py_string(node.field)})"
         return f"{target}.{node.field}"
 
     def _unary(self, node: n.Unary) -> tuple[str, bool]:

@@ -85,7 +85,7 @@ def _source(document: SourceDocument, reference: str, forced: frozenset[SitePath
     except ImportProblem as problem:
         raise ConfigError(
             f"cannot import {problem}",
-            location=Location(file=document.where),
+            location=Location(file=document.line_of(problem.site) if problem.site else document.where),
             hint="write this part of the definition by hand, or simplify the RGD",
             rule="import-unsupported",
         ) from None

@@ -13,12 +13,15 @@ from click.testing import CliRunner
 
 from kro_gen.cli import cli
 from kro_gen.emit.crd import crd_for_rgd
+from kro_gen.errors import ConfigError
 from kro_gen.pipeline.importing import import_rgd, rgd_of_module
 from kro_gen.pipeline.rgd_source import read_rgd
 from tests.support_canonical import canonical
 
 REFERENCE = Path("/work/shared/reference/kro")
 ROOT = Path(__file__).resolve().parents[2]
+KRO_EXAMPLES = ROOT / "tests" / "check" / "kro_examples"
+MIRROR = Path("/work/.mirror/kubernetes-sigs+kro/repo")
 SEED_RGD = ROOT / "gitops" / "platform" / "rgds" / "rgd-microservices-app.yaml"
 RGDS = [*sorted([*REFERENCE.glob("example-*-rgd.yaml"), *REFERENCE.glob("e2e/*/rgd.yaml")]), SEED_RGD]
 
@@ -27,6 +30,22 @@ CANNOT_ROUND_TRIP: dict[str, str] = {}
 #: Fields written as cel.raw, by RGD: kro's optional access (``.?``, ``orValue``) has no Python spelling.
 RAW_FIELDS = {
     "example-externalref-rgd.yaml": {"resources.owned.template.data.ECHO_VALUE"},
+}
+
+
+#: kro v0.9.3 examples (below examples/) that cannot round-trip: kro itself refuses them, as the
+#: validate allow-list of real bugs says (tests/check/test_kro_examples.py, REAL_BUGS), and kro-gen
+#: import stops at the same place (exit 2, the located line).
+EXAMPLES_KRO_REFUSES: dict[str, str] = {
+    # `string | default=IRSA role for ACK ... controller`: an unquoted default with spaces; kro reads
+    # the words after the first as a marker key without `=` and refuses the schema.
+    **{
+        f"aws/ack-controller/controllers/{name}-controller.yaml": "roleDescription: marker key"
+        for name in ("ec2", "ecr", "ecr-public", "eks", "s3", "sqs")
+    },
+    "aws/ack-controller/resourcegroup.yaml": "roleDescription: marker key",
+    # A Service template with `selector:` twice: kro parses templates with UnmarshalStrict.
+    "kubernetes/core-dns/core-dns.yaml": "duplicate key 'selector'",
 }
 
 
@@ -68,6 +87,95 @@ def test_import_round_trips(path: Path) -> None:
     else:
         assert raw == expected
     assert "cel.raw(" not in result.text or raw
+
+
+def _example_files(root: Path) -> list[Path]:
+    """Every RGD file of ``root/examples`` (not ``examples/graph/``, a proposed API)."""
+    return sorted(
+        path
+        for path in (root / "examples").rglob("*.yaml")
+        if path.relative_to(root / "examples").parts[0] != "graph"
+        and "kind: ResourceGraphDefinition" in path.read_text(encoding="utf-8")
+    )
+
+
+def _round_trip_examples(root: Path) -> tuple[list[str], dict[str, str]]:
+    """(examples that round-trip, refused example -> error) for the examples under ``root``."""
+    passed: list[str] = []
+    refused: dict[str, str] = {}
+    for path in _example_files(root):
+        key = str(path.relative_to(root / "examples"))
+        try:
+            result = import_rgd(str(path))
+        except ConfigError as error:
+            refused[key] = str(error)
+            continue
+        generated = rgd_of_module(result.text, result.name)
+        assert _meaning(generated) == _meaning(read_rgd(str(path)).body), key
+        passed.append(key)
+    return passed, refused
+
+
+def _assert_refused_as_listed(refused: dict[str, str], root: Path) -> None:
+    expected = {key for key in EXAMPLES_KRO_REFUSES if (root / "examples" / key).is_file()}
+    assert set(refused) == expected
+    for key, error in refused.items():
+        assert EXAMPLES_KRO_REFUSES[key] in error, error
+        assert f"{key}:" in error  # located at a line of the file
+
+
+def test_the_committed_kro_examples_round_trip() -> None:
+    passed, refused = _round_trip_examples(KRO_EXAMPLES)
+    _assert_refused_as_listed(refused, KRO_EXAMPLES)
+    assert (len(passed), len(passed) + len(refused)) == (11, 12)
+
+
+@pytest.fixture(scope="module")
+def kro_v0_9_3(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not (MIRROR / "HEAD").exists():
+        pytest.skip(f"kro's git mirror is not at {MIRROR}; the committed kro_examples/ still run")
+    root = tmp_path_factory.mktemp("kro-v0.9.3")
+    archive = subprocess.run(
+        ["git", "-C", str(MIRROR), "archive", "v0.9.3", "examples"], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "x", "-C", str(root)], input=archive, check=True)
+    return root
+
+
+def test_all_of_kros_v0_9_3_examples_round_trip_but_those_kro_refuses(kro_v0_9_3: Path) -> None:
+    passed, refused = _round_trip_examples(kro_v0_9_3)
+    _assert_refused_as_listed(refused, kro_v0_9_3)
+    assert (len(passed), len(passed) + len(refused)) == (51, 59)
+
+
+def test_a_python_keyword_field_is_read_with_getattr(tmp_path: Path) -> None:
+    rgd = tmp_path / "rgd.yaml"
+    rgd.write_text(
+        """apiVersion: kro.run/v1alpha1
+kind: ResourceGraphDefinition
+metadata: {name: fn}
+spec:
+  schema:
+    apiVersion: v1alpha1
+    kind: Fn
+    spec:
+      lambda:
+        handler: string | required=true
+  resources:
+    - id: config
+      template:
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: fn}
+        data:
+          handler: ${schema.spec.lambda.handler}
+""",
+        "utf-8",
+    )
+    result = import_rgd(str(rgd))
+    assert '"handler": getattr(schema.spec, "lambda").handler' in result.text
+    assert not result.raw
+    assert 'lambda_: Lambda | None = Field(default=None, alias="lambda")' in result.text
 
 
 def test_imported_modules_are_ruff_clean_and_mostly_typed(tmp_path: Path) -> None:
