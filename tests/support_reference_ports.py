@@ -110,7 +110,9 @@ def webapp() -> ResourceGraph:
             namespace=deployment.metadata.namespace,
             annotations=ALB,
             spec={"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]}}]},
-            include_when=spec.ingress.enabled,
+            # The reference says only ingress.enabled: with service.enabled=false kro skips the
+            # Ingress too, since it reads the Service (includewhen-dependent). The port says so.
+            include_when=[spec.ingress.enabled, spec.service.enabled],
             ready_when=k8s.EXISTS,  # the reference RGD does not wait for the Ingress's address
         )
         return {"deployment": deployment, "service": service, "ingress": ingress}

@@ -80,6 +80,10 @@ PORTS: dict[str, tuple[Callable[[], ResourceGraph], Callable[[], dict[str, Any]]
     "kro-rules-13": (platform_webapp, section_13, set(), set()),
 }
 
+#: Conditions a port adds where the reference reads an includeWhen resource without its condition
+#: (kro skips the reader too; kro-gen's includewhen-dependent flags it on the reference).
+ADDED_CONDITIONS = {("webapp", "ingress"): "${schema.spec.service.enabled}"}
+
 _FACT_MARKERS = ("default", "required", "description")
 
 
@@ -134,7 +138,10 @@ def test_the_port_has_the_same_resources_and_directives(port: str) -> None:
         assert left[body]["kind"] == right[body]["kind"]
         assert canonical(left[body]) == canonical(right[body]), left["id"]
         for directive in ("includeWhen", "readyWhen", "forEach"):
-            assert canonical(left.get(directive)) == canonical(right.get(directive)), (left["id"], directive)
+            expected = right.get(directive)
+            if directive == "includeWhen" and (port, left["id"]) in ADDED_CONDITIONS:
+                expected = [*expected, ADDED_CONDITIONS[port, left["id"]]]
+            assert canonical(left.get(directive)) == canonical(expected), (left["id"], directive)
 
 
 @pytest.mark.parametrize("port", list(PORTS))
@@ -172,7 +179,9 @@ def test_each_difference_is_what_kro_gen_checks_flag_on_the_reference() -> None:
             if match
         }
         assert stalls == made_required, port
-        assert {f.rule for f in findings} <= {"spec-field-optional-read"}, port
+        dependent = {f.location.resource for f in findings if f.rule == "includewhen-dependent"}
+        assert dependent == {r for p, r in ADDED_CONDITIONS if p == port}, port
+        assert {f.rule for f in findings} <= {"spec-field-optional-read", "includewhen-dependent"}, port
         assert check_rgd(rgd_document(make().build()), location=Location(file=port)) == [], port
 
 

@@ -71,6 +71,7 @@ def check_rgd(rgd: Mapping[str, Any], *, location: Location, registry: Any | Non
     from kro_gen.check.rules_foreach import check_for_each
     from kro_gen.check.rules_graph import check_graph
     from kro_gen.check.rules_identity import check_identity
+    from kro_gen.check.rules_include import check_conditional_readers
     from kro_gen.check.rules_metadata import check_metadata
     from kro_gen.check.rules_objects import check_duplicate_objects
     from kro_gen.check.rules_printer_columns import check_printer_columns
@@ -93,6 +94,7 @@ def check_rgd(rgd: Mapping[str, Any], *, location: Location, registry: Any | Non
     found += check_expressions(view, sites)
     found += check_status(view, sites)
     found += check_graph(view, sites)
+    found += check_conditional_readers(view, sites)
     if registry is not None:
         found += _schema_checks(view, sites, parsed, registry)
     return list(dict.fromkeys(found))

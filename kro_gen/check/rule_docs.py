@@ -158,6 +158,18 @@ SECTIONS: dict[str, tuple[RuleGroup, ...]] = {
             WARNING,
         ),
         RuleGroup(
+            ("includewhen-dependent",),
+            "a resource reading an includeWhen resource without its conditions: kro skips the reader "
+            "too (an error in kro-gen graphs, a warning in other RGDs)",
+            BOTH,
+        ),
+        RuleGroup(
+            ("includewhen-status-read",),
+            "a status field reading an includeWhen resource: absent while the resource is excluded "
+            "(kro-gen graphs only)",
+            WARNING,
+        ),
+        RuleGroup(
             ("unknown-function", "disabled-function", "omit-gated"),
             "functions kro v0.9.3 has; `math.*`/`sets.*` are disabled; `omit()` is feature-gated",
         ),

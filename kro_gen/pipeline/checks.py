@@ -40,6 +40,10 @@ _STRICT_FOR_GENERATED = {
         "make the field required in the spec model, give it a default, or read it with "
         "cel.default(schema.spec.<field>, fallback)"
     ),
+    # A resource reading an includeWhen resource is skipped with it: say so with the same condition.
+    "includewhen-dependent": (
+        "give the reader the same include_when= as the resource it reads, or stop reading it"
+    ),
     # A printer column whose jsonPath names no field of the models is always empty.
     "printer-column": (
         "point PrinterColumn(json_path=...) at a field of the spec or status model (by its kro name), "
@@ -53,6 +57,7 @@ def check_graph_rgd(rgd: Mapping[str, Any], location: Location, registry: Schema
     from dataclasses import replace
 
     from kro_gen.check import check_rgd
+    from kro_gen.check.generated import check_generated
 
     findings = []
     for finding in check_rgd(rgd, location=location, registry=registry):
@@ -60,7 +65,7 @@ def check_graph_rgd(rgd: Mapping[str, Any], location: Location, registry: Schema
         if fix is not None:
             finding = replace(finding, severity=Severity.ERROR, fix=fix)
         findings.append(finding)
-    return findings
+    return findings + check_generated(rgd, location)
 
 
 def at_user_site(finding: Finding, site: str | None) -> Finding:

@@ -36,6 +36,7 @@ REFERENCE = Path("/work/shared/reference/kro")
 COUNTED = ("unknown-kind", "spec-field-optional-read")
 
 ROLE = "spec.schema.spec.values.iamRole.roleDescription"
+INGRESS = "spec.resources[2].template.spec.rules[0].http.paths[0]"
 ARG = "spec.resources[{}].template.spec.template.spec.containers[0].args[2]"
 
 #: The real bugs kro-gen finds in kro's v0.9.3 examples: (file below examples/, rule, field path).
@@ -90,6 +91,16 @@ REAL_BUGS: set[tuple[str, str, str]] = {
         "expression-target-type",
         'spec.resources[5].template.spec.template.spec.nodeSelector["nvidia.com/gpu"]',
     ),
+    # A resource reading an includeWhen resource without its condition: kro skips the reader too.
+    # webapp, vote-app, result-app: with ingress.enabled and service.enabled=false there is no Ingress.
+    *(
+        (f"kubernetes/{name}", "includewhen-dependent", f"{INGRESS}.backend.service.name")
+        for name in ("webapp/rg.yaml", "dogsvscats/vote-app/rg.yaml", "dogsvscats/result-app/rg.yaml")
+    ),
+    # webstack: the WebApp reads s3bucket and podidentity (s3bucket.enabled, default false), so by
+    # default the stack's one application is never created.
+    ("aws/webstack/rg.yaml", "includewhen-dependent", "spec.resources[0].template.spec.s3bucketName"),
+    ("aws/webstack/rg.yaml", "includewhen-dependent", "spec.resources[0].template.spec.serviceAccount"),
     # externalRef.name/namespace written beside metadata instead of under it (metadata is empty).
     ("gcp/gemma-on-tpu/rgd.yaml", "externalref-shape", "spec.resources[0].externalRef.metadata"),
     ("gcp/gemma-on-tpu/rgd.yaml", "unknown-field", "spec.resources[0].externalRef.name"),
@@ -161,6 +172,11 @@ def test_the_reference_rgds_have_no_finding_but_the_counted_ones() -> None:
     files = sorted([*REFERENCE.glob("example-*-rgd.yaml"), *REFERENCE.glob("e2e/*/rgd.yaml")])
     assert len(files) == 7
     findings = check_files(files)
+    # The webapp example's Ingress reads the Service without its condition (the bug listed above).
+    [dependent] = [f for f in findings if f.rule == "includewhen-dependent"]
+    assert (dependent.location.file or "").startswith(str(REFERENCE / "example-webapp-rgd.yaml"))
+    assert dependent.location.path == f"{INGRESS}.backend.service.name"
+    findings = [f for f in findings if f is not dependent]
     assert {f.rule for f in findings} <= set(COUNTED), [str(f) for f in findings if f.rule not in COUNTED]
     # unknown-kind: the network stack's ACK EC2 kinds; optional reads: the webapp's name, the
     # worker pool's workers and image, the network stack's fields, the e2e case's database.

@@ -41,6 +41,7 @@ SHOWN_ELSEWHERE = {
     "immutable-change": "tests/check/test_breaking.py",
     "file-not-found": "tests/check/test_files.py",
     "file-unreadable": "tests/check/test_files.py",
+    "includewhen-status-read": "tests/check/test_rules_include.py",
     "instance-kind": "tests/check/test_rules_instances.py",
     "instance-schema": "tests/test_toolbox_cli.py",
     "unlisted-file": "tests/test_cli.py",
