@@ -11,8 +11,8 @@ is excluded, so the field is absent from the instance: ``includewhen-status-read
 kro-gen graphs only (:func:`check_conditional_status`; in hand-written RGDs such as kro's webapp
 example, a URL read from an optional Ingress, it is the usual way to say "when there is one").
 
-Conditions are compared by their canonical CEL text (spacing and parentheses aside): the reader must list every condition of
-the resource it reads.
+Conditions are compared by their canonical CEL text (spacing and parentheses aside): the reader must
+list every condition of the resource it reads.
 """
 
 from __future__ import annotations
@@ -86,10 +86,11 @@ def _reader(
         if not missing:
             continue
         reported.add((resource.id, name))
+        when = " and ".join(f"${{{c}}}" for c in missing)
         found.append(
             warning(
                 "includewhen-dependent",
-                f"{resource.id!r} reads {name!r}, which is included only when {' and '.join(f'${{{c}}}' for c in missing)}; "
+                f"{resource.id!r} reads {name!r}, which is included only when {when}; "
                 f"when that is false kro skips {resource.id!r} too (and direct mode renders neither)",
                 view.at(site.path, resource),
                 f"give {resource.id!r} the same condition (includeWhen, or include_when= in kro-gen), "
