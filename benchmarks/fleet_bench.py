@@ -234,7 +234,7 @@ def render(fleets: Sequence[Fleet], repeats: int, progress: Callable[[str], None
             rows += measure_fleet(fleet, target, repeats, progress)
             shutil.rmtree(target, ignore_errors=True)
     sizes = ",".join(str(f.graphs) for f in fleets if f.environments == 3)
-    command = f"python benchmarks/fleet_bench.py --sizes {sizes} --repeats {repeats}"
+    command = f"python benchmarks/fleet_bench.py --sizes {sizes or repr('')} --repeats {repeats}"
     if any(f.environments == 20 for f in fleets):
         command += " --envs20"
     return (
