@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from kro_gen.emit.yamlfast import fast_document
 from kro_gen.emit.yamlstyle import scalar_style
 from kro_gen.errors import Location, ValidationError
 
-__all__ = ["dump_all", "dump_yaml", "scalar_style"]
+__all__ = ["dump_all", "dump_yaml", "recording_dumps", "scalar_style"]
 
 
 def _plain(value: Any, path: str) -> Any:
@@ -146,7 +147,30 @@ def dump_yaml(doc: Any, *, header: str | None = None, pure: bool = False) -> str
     Raises:
         ValidationError: ``doc`` holds something that is not plain data (the error names its path).
     """
-    return _header_lines(header) + _dump_one(doc, pure, [])
+    text = _header_lines(header) + _dump_one(doc, pure, [])
+    if _recorders:
+        body = _plain(doc, "")
+        for recorder in _recorders:
+            recorder[text] = body
+    return text
+
+
+_recorders: list[dict[str, Any]] = []
+
+
+@contextmanager
+def recording_dumps() -> Iterator[dict[str, Any]]:
+    """Within the block, every :func:`dump_yaml` result is recorded: text -> the plain data it holds.
+
+    The data is what reading the text back gives (the dumper's round trip is property-tested), so a
+    reader of just-planned files (the rollout model) can skip parsing them.
+    """
+    recorder: dict[str, Any] = {}
+    _recorders.append(recorder)
+    try:
+        yield recorder
+    finally:
+        _recorders.remove(recorder)
 
 
 def dump_all(docs: Iterable[Any], *, header: str | None = None, pure: bool = False) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kro_gen.emit.yamlio import dump_yaml
+from kro_gen.emit.yamlio import dump_yaml, recording_dumps
 from kro_gen.errors import ConfigError, DefinitionError, Location, ValidationError
 from kro_gen.gitops import layout, topology
 from kro_gen.gitops.annotations import api_group
@@ -153,22 +153,26 @@ def plan_tree(
     _check_graphs(graphs)
     _check_environments(environments)
     _check_shared_objects(environments)
-    by_name = {graph.name: graph for graph in graphs}
-    files = plan_rgds(graphs)
-    owners = _namespace_owners(environments) if settings.create_namespaces else set()
-    for env in sorted(environments, key=lambda e: e.target.name):
-        files.update(
-            plan_environment(
-                env, by_name, owns_namespace=env.target.name in owners, config_source=settings.config_source
+    with recording_dumps() as bodies:
+        by_name = {graph.name: graph for graph in graphs}
+        files = plan_rgds(graphs)
+        owners = _namespace_owners(environments) if settings.create_namespaces else set()
+        for env in sorted(environments, key=lambda e: e.target.name):
+            files.update(
+                plan_environment(
+                    env,
+                    by_name,
+                    owns_namespace=env.target.name in owners,
+                    config_source=settings.config_source,
+                )
             )
-        )
-    infrastructure = cluster_infrastructure(graphs, environments, settings) if settings.wiring else []
-    files.update(_secret_stores(infrastructure, settings))
-    if "argocd" in settings.wiring:
-        files.update(plan_argocd(graphs, environments, settings, infrastructure))
-    if "flux" in settings.wiring:
-        files.update(plan_flux(graphs, environments, settings, infrastructure))
-    rollouts = plan_rollouts(files, settings.repo_dir)
+        infrastructure = cluster_infrastructure(graphs, environments, settings) if settings.wiring else []
+        files.update(_secret_stores(infrastructure, settings))
+        if "argocd" in settings.wiring:
+            files.update(plan_argocd(graphs, environments, settings, infrastructure))
+        if "flux" in settings.wiring:
+            files.update(plan_flux(graphs, environments, settings, infrastructure))
+    rollouts = plan_rollouts(files, settings.repo_dir, bodies=bodies)
     files[layout.README] = render_readme(
         graphs, environments, settings, [*files, layout.README], infrastructure, rollouts
     )

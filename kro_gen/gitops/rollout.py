@@ -116,14 +116,20 @@ class Rollout:
 class _Files:
     """The planned tree's files (relative to the output dir), parsed on demand."""
 
-    def __init__(self, files: Mapping[str, str], repo_dir: str) -> None:
+    def __init__(self, files: Mapping[str, str], repo_dir: str, bodies: Mapping[str, Any]) -> None:
         self.files = files
         self.prefix = "" if repo_dir in ("", ".") else repo_dir.rstrip("/") + "/"
+        self._bodies = bodies
         self._parsed: dict[str, Any] = {}
 
     def load(self, path: str) -> Any:
         if path not in self._parsed:
-            self._parsed[path] = load_yaml(self.files[path]) if path in self.files else None
+            text = self.files.get(path)
+            if text is None:
+                self._parsed[path] = None
+            else:
+                known = self._bodies.get(text)
+                self._parsed[path] = known if known is not None else load_yaml(text)
         return self._parsed[path]
 
     def relative(self, repo_path: str) -> str:
@@ -323,14 +329,20 @@ def _flux(tree: _Files, environment: str) -> Rollout | None:
 
 
 def plan_rollouts(
-    files: Mapping[str, str], repo_dir: str, *, only: Iterable[str] | None = None, tool: Tool | None = None
+    files: Mapping[str, str],
+    repo_dir: str,
+    *,
+    only: Iterable[str] | None = None,
+    tool: Tool | None = None,
+    bodies: Mapping[str, Any] | None = None,
 ) -> list[Rollout]:
     """The rollout of every environment (or those in ``only``) for every wired tool (or ``tool``).
 
     ``files`` are the planned tree's files (paths relative to the output dir), ``repo_dir`` the output
-    dir's path in the repository (the prefix of Application and Kustomization paths).
+    dir's path in the repository (the prefix of Application and Kustomization paths). ``bodies`` maps a
+    file's text to the data it holds, where the planner already has it (else the text is parsed).
     """
-    tree = _Files(files, repo_dir)
+    tree = _Files(files, repo_dir, bodies or {})
     wanted = sorted(set(only)) if only is not None else environments(files)
     rollouts: list[Rollout] = []
     for environment in wanted:
