@@ -34,6 +34,7 @@ from kro_gen.k8s.pods import PodOptions
 from kro_gen.k8s.rbac import ClusterRole, ClusterRoleBinding, Role, RoleBinding, ServiceAccount, policy_rule
 from kro_gen.k8s.readiness import EXISTS
 from kro_gen.k8s.scaling import HorizontalPodAutoscaler, PodDisruptionBudget
+from kro_gen.k8s.sidecars import Container, ContainerKeys, ContainerOptions, container
 from kro_gen.k8s.storage import PersistentVolumeClaim, volume_claim_template
 from kro_gen.k8s.volumes import Mount, mount
 from kro_gen.k8s.workloads import CronJob, DaemonSet, Deployment, Job, JobOptions, StatefulSet
@@ -44,6 +45,9 @@ __all__ = [
     "ClusterRoleBinding",
     "Common",
     "ConfigMap",
+    "Container",
+    "ContainerKeys",
+    "ContainerOptions",
     "CronJob",
     "DaemonSet",
     "Deployment",
@@ -66,6 +70,7 @@ __all__ = [
     "ServiceAccount",
     "StatefulSet",
     "config_map_key_ref",
+    "container",
     "exec_probe",
     "external_ref",
     "external_secret",

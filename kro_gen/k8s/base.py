@@ -230,8 +230,15 @@ def same_value(left: object, right: object) -> bool:
     return type(left) is type(right) and left == right
 
 
-def merge_into(target: dict[str, Any], overlay: Mapping[str, Any], site: Site, path: str) -> None:
-    """Deep-merge ``overlay`` into ``target``; a field already set to a different value is an error."""
+def merge_into(
+    target: dict[str, Any], overlay: Mapping[str, Any], site: Site, path: str, option: str | None = None
+) -> None:
+    """Deep-merge ``overlay`` into ``target``; a field already set to a different value is an error.
+
+    ``path`` is where ``overlay`` is in the call (``extra``, ``sidecars[0].container_fields``), and
+    ``option`` the option that gave it (default: ``path``).
+    """
+    option = path if option is None else option
     for key, value in overlay.items():
         here = f"{path}.{key}"
         if key not in target:
@@ -239,12 +246,12 @@ def merge_into(target: dict[str, Any], overlay: Mapping[str, Any], site: Site, p
             continue
         current = target[key]
         if isinstance(current, dict) and isinstance(value, Mapping):
-            merge_into(current, value, site, here)
+            merge_into(current, value, site, here, option)
         elif not same_value(current, value):
-            field = here.split(".", 1)[1]
+            field = here[len(option) + 1 :]
             raise site.error(
                 here,
-                f"{path.split('.')[0]} sets {field}, which is already set to a different value",
+                f"{option} sets {field}, which is already set to a different value",
                 hint="use the builder's own option for this field, or build the object with k8s.resource()",
                 rule="builder-conflict",
             )

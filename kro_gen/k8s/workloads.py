@@ -15,7 +15,7 @@ from kro_gen.expr.wrapper import Expr
 from kro_gen.graph.resource import Resource
 from kro_gen.k8s import kinds
 from kro_gen.k8s.base import Site, builder
-from kro_gen.k8s.pods import PodOptions, pod_template
+from kro_gen.k8s.pods import PodOptions, app_labels, pod_template
 from kro_gen.k8s.refs import name_of
 from kro_gen.k8s.values import as_bool, as_dict, as_int, as_string, choice, compact, dicts_of
 
@@ -66,10 +66,10 @@ def _controller(
     head: Mapping[str, object],
     tail: Mapping[str, object],
 ) -> Resource:
-    pod = pod_template(site, options, selector=selector)
+    pod = pod_template(site, options, selector=selector, needs_selector=True)
     spec = {**compact(**head), "selector": {"matchLabels": pod.match_labels}, **compact(**tail)}
     spec["template"] = pod.template
-    return site.finish("apps/v1", kind, {"spec": spec}, options, default_labels={"app": site.name})
+    return site.finish("apps/v1", kind, {"spec": spec}, options, default_labels=app_labels(site, options))
 
 
 def _replicas(site: Site, replicas: object) -> object:
@@ -85,10 +85,11 @@ def Deployment(
     strategy: object = None,
     **options: Unpack[PodOptions],
 ) -> Resource:
-    """An ``apps/v1`` Deployment with one container.
+    """An ``apps/v1`` Deployment: a main container, and ``sidecars=``/``init_containers=``.
 
     ``replicas=None`` leaves the field out (for a HorizontalPodAutoscaler to own); ``selector`` replaces
-    the default ``{"app": name}``; ``strategy`` is ``"Recreate"``, ``"RollingUpdate"`` or a strategy dict.
+    the default ``{"app": name}`` (and is required with ``default_labels=False``); ``strategy`` is
+    ``"Recreate"``, ``"RollingUpdate"`` or a strategy dict.
     See :class:`~kro_gen.k8s.pods.PodOptions` for the pod and container options.
 
     >>> d = Deployment("user-service", image="user:1.0", ports=[3000], env={"PORT": 3000})
@@ -187,9 +188,8 @@ def Job(name: object, **options: Unpack[JobOptions]) -> Resource:
     (2, 'Never')
     """
     site = Site.of("Job", name, options)
-    return site.finish(
-        "batch/v1", "Job", {"spec": _job_spec(site, options)}, options, default_labels={"app": name}
-    )
+    spec = _job_spec(site, options)
+    return site.finish("batch/v1", "Job", {"spec": spec}, options, default_labels=app_labels(site, options))
 
 
 def _schedule(site: Site, schedule: object) -> object:
@@ -238,4 +238,5 @@ def CronJob(
         failedJobsHistoryLimit=count(failed_jobs_history_limit, "failed_jobs_history_limit"),
         jobTemplate={"spec": _job_spec(site, options)},
     )
-    return site.finish("batch/v1", "CronJob", {"spec": spec}, options, default_labels={"app": name})
+    labels = app_labels(site, options)
+    return site.finish("batch/v1", "CronJob", {"spec": spec}, options, default_labels=labels)
