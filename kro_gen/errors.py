@@ -12,16 +12,25 @@ from dataclasses import dataclass, replace
 
 @dataclass(frozen=True)
 class Location:
-    """Where a problem is: any of file, graph, resource id, environment and field path."""
+    """Where a problem is: any of file, graph, resource id, environment and field path.
+
+    ``file`` is the user's ``file:line``. ``built_at`` is context for it: when a resource is made in a
+    helper function, ``file`` is the call in the graph's resources function and ``built_at`` the helper's
+    line (``definitions/app.py:42 (built at definitions/helpers.py:7)``).
+    """
 
     file: str | None = None
     graph: str | None = None
     resource: str | None = None
     environment: str | None = None
     path: str | None = None
+    built_at: str | None = None
 
     def merged(self, outer: Location | None) -> Location:
-        """Fill the fields this location lacks from ``outer`` (the wider context)."""
+        """Fill the fields this location lacks from ``outer`` (the wider context).
+
+        ``built_at`` belongs to ``file``: it comes from ``outer`` only together with ``outer.file``.
+        """
         if outer is None:
             return self
         return replace(
@@ -31,12 +40,17 @@ class Location:
             resource=self.resource or outer.resource,
             environment=self.environment or outer.environment,
             path=self.path or outer.path,
+            built_at=self.built_at if self.file else outer.built_at,
         )
+
+    def at_site(self, site: Location) -> Location:
+        """This location with ``file`` and ``built_at`` replaced by ``site``'s (the user's line)."""
+        return replace(self, file=site.file, built_at=site.built_at)
 
     def __str__(self) -> str:
         parts: list[str] = []
         if self.file:
-            parts.append(self.file)
+            parts.append(f"{self.file} (built at {self.built_at})" if self.built_at else self.file)
         if self.graph:
             parts.append(f"graph {self.graph!r}")
         if self.resource:

@@ -389,3 +389,110 @@ def test_the_committed_example_tree_is_fresh() -> None:
         + "\n".join(drifts[:20])
         + f"\n{result.stderr}"
     )
+
+
+# -- where findings point: the call in the resources function, the helper as context -----------------
+
+SITES_HELPERS = """\
+from kro_gen import k8s
+
+
+def worker(name, replicas):
+    return k8s.Deployment(name, image="nginx", replicas=replicas)
+"""
+
+SITES_APP = """\
+from pydantic import BaseModel
+
+from kro_gen import ResourceGraph
+from kro_gen.graph import Resource
+from helpers import worker
+
+
+class Spec(BaseModel):
+    image: str
+    replicas: int = 1
+
+
+app = ResourceGraph("sites", api_version="example.com/v1alpha1", kind="Sites", spec=Spec)
+
+
+def scaled(name, replicas):
+    return Resource({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+            },
+        },
+    })
+
+
+@app.resources
+def resources(schema):
+    return {
+        "one": scaled("one", schema.spec.image),
+        "two": scaled("two", schema.spec.image),
+        "ok": scaled("ok", schema.spec.replicas),
+        "web": worker("web", schema.spec.replicas),
+        "api": worker("api", WORKER_REPLICAS),
+    }
+
+
+app.instance("dev", {"image": "nginx"})
+"""
+
+
+def sites_project(root: Path, worker_replicas: str = "schema.spec.replicas") -> Path:
+    app = SITES_APP.replace("WORKER_REPLICAS", worker_replicas)
+    return make_project(root, definitions={"app.py": app, "helpers.py": SITES_HELPERS})
+
+
+def line_number(path: Path, text: str) -> int:
+    (number,) = [n for n, line in enumerate(path.read_text().splitlines(), start=1) if text in line]
+    return number
+
+
+def test_a_finding_on_a_resource_a_helper_built_names_the_call_and_the_helper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = sites_project(tmp_path / "project")
+    monkeypatch.chdir(project)  # paths are shown relative to the working folder
+    app = project / "definitions/app.py"
+    helper = line_number(app, "return Resource({")
+    one, two = line_number(app, 'scaled("one"'), line_number(app, 'scaled("two"')
+    result = run(project, "validate")
+    assert result.exit_code == 1, result.output
+    found = [line for line in result.stdout.splitlines() if "expression-target-type" in line]
+    assert [line.split(", graph")[0] for line in found] == [
+        f"definitions/app.py:{one} (built at definitions/app.py:{helper})",
+        f"definitions/app.py:{two} (built at definitions/app.py:{helper})",
+    ]
+    assert "resource 'one'" in found[0] and "resource 'two'" in found[1]
+    as_json = json.loads(run(project, "validate", "--format", "json").stdout)
+    locations = [f["location"] for f in as_json if f["rule"] == "expression-target-type"]
+    assert [(where["file"], where["built_at"]) for where in locations] == [
+        (f"definitions/app.py:{one}", f"definitions/app.py:{helper}"),
+        (f"definitions/app.py:{two}", f"definitions/app.py:{helper}"),
+    ]
+
+
+def test_a_builder_error_in_an_imported_helper_names_the_call_and_the_helper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = sites_project(tmp_path / "project", worker_replicas='"three"')
+    monkeypatch.chdir(project)
+    result = run(project, "validate")
+    assert result.exit_code == 2
+    (line,) = error_lines(result)
+    call = line_number(project / "definitions/app.py", 'worker("api"')
+    helper = line_number(project / "definitions/helpers.py", "k8s.Deployment(")
+    assert line.startswith(
+        f"kro-gen: error: definitions/app.py:{call} (built at definitions/helpers.py:{helper}), graph 'sites'"
+    ), line
+    assert "Deployment 'api': replicas must be an integer" in line

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from kro_gen.check.findings import Finding
@@ -141,7 +141,7 @@ def breaking_findings(
 
 
 def _at(location: Location, path: str) -> Location:
-    return Location(location.file, location.graph, None, location.environment, path)
+    return replace(location, resource=None, path=path)
 
 
 def _rgd_path(instance_path: str) -> str:

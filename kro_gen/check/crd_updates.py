@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from kro_gen.check.findings import Finding, Severity
@@ -81,7 +82,7 @@ def unapplied_findings(
             "crd-change-not-applied",
             f"{' and '.join(changed)} changed, but kro v0.9.3 rewrites an existing CRD only when its "
             "comparison of the OpenAPI schema finds a change, so the live CRD keeps the old ones",
-            Location(location.file, location.graph, None, location.environment, "spec.schema"),
+            replace(location, resource=None, path="spec.schema"),
             "pair the change with one kro sees, e.g. edit a field's description (a non-breaking change), "
             "so that kro writes the whole new CRD",
             Severity.WARNING,

@@ -87,6 +87,7 @@ def _at(location: Location, path: Path) -> Location:
         resource=location.resource,
         environment=location.environment,
         path=format_path(path) or None,
+        built_at=location.built_at,
     )
 
 

@@ -242,6 +242,7 @@ class RgdView:
             resource=resource.id if resource else None,
             environment=self.location.environment,
             path=format_path(path) or None,
+            built_at=self.location.built_at,
         )
 
 

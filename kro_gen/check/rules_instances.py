@@ -70,6 +70,7 @@ class _InstanceChecker:
             graph=self.location.graph,
             environment=self.location.environment,
             path=format_path(path) or None,
+            built_at=self.location.built_at,
         )
 
     def error(self, rule: str, message: str, path: Path, fix: str) -> None:

@@ -66,7 +66,7 @@ def rgd_document(built: BuiltGraph) -> dict[str, Any]:
 def resource_entry(resource: Resource, built: BuiltGraph) -> dict[str, Any]:
     """One item of ``spec.resources``."""
     assert resource.id is not None
-    where = Location(graph=built.graph.name, resource=resource.id, file=resource.site)
+    where = resource.location().merged(Location(graph=built.graph.name))
     entry: dict[str, Any] = {"id": resource.id}
     if resource.include_when:
         entry["includeWhen"] = [_standalone(c, where, "includeWhen") for c in resource.include_when]

@@ -27,7 +27,14 @@ from kro_gen.errors import DefinitionError, KroGenError, Location
 from kro_gen.expr import nodes as n
 from kro_gen.expr.wrapper import ChildResolver
 from kro_gen.graph.compose import Chained, chained_resource
-from kro_gen.graph.resource import Resource, caller_site, display_path, metadata_resolver, raising_site
+from kro_gen.graph.resource import (
+    Resource,
+    building,
+    caller_site,
+    display_path,
+    metadata_resolver,
+    raising_site,
+)
 from kro_gen.graph.returned import ResourceNamespace, is_group, name_resources
 from kro_gen.graph.settings import PrinterColumn, rgd_settings
 from kro_gen.graph.status import build_status
@@ -299,13 +306,14 @@ class ResourceGraph(Generic[SpecT, StatusT]):
     def build(self) -> BuiltGraph:
         """Run the builders once and return the assembled graph (cached)."""
         if self._built is None:
-            try:
-                self._built = self._assemble()
-            except KroGenError as error:
-                site = raising_site(error.__traceback__)
-                if site and not error.location.file:
-                    error.located(Location(file=site))
-                raise error.located(self.location()) from None
+            with building(self._resources_builder):
+                try:
+                    self._built = self._assemble()
+                except KroGenError as error:
+                    site, built_at = raising_site(error.__traceback__)
+                    if site and not error.location.file:
+                        error.located(Location(file=site, built_at=built_at))
+                    raise error.located(self.location()) from None
         return self._built
 
     def _assemble(self) -> BuiltGraph:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from types import TracebackType
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from types import CodeType, FrameType, TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 from kro_gen.errors import DefinitionError, Location
@@ -60,6 +61,27 @@ def _object_resolver(field: str) -> tuple[str | None, ChildResolver | None]:
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+#: The code of each graph resources function running now (innermost last): see :func:`building`.
+_BUILDING: list[CodeType] = []
+
+#: filename -> whether it is user code (outside kro_gen); frames are walked for every resource.
+_USER_FILES: dict[str, bool] = {}
+
+
+@contextmanager
+def building(function: object) -> Iterator[None]:
+    """Mark ``function`` (a graph's resources function) as running: resources made while it runs are
+    located at the line of it that led to them (:func:`construction_site`)."""
+    code = getattr(function, "__code__", None)
+    if not isinstance(code, CodeType):
+        yield
+        return
+    _BUILDING.append(code)
+    try:
+        yield
+    finally:
+        _BUILDING.pop()
+
 
 def caller_site() -> str | None:
     """``file:line`` of the first stack frame outside kro_gen (where the user created something).
@@ -67,29 +89,73 @@ def caller_site() -> str | None:
     The path is made relative to the working directory when it lies below it, so messages and
     output stay the same on every machine.
     """
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if _is_user_code(frame.f_code.co_filename):
-            return f"{display_path(os.path.abspath(frame.f_code.co_filename))}:{frame.f_lineno}"
-        frame = frame.f_back  # type: ignore[assignment]
+            return _site(frame.f_code.co_filename, frame.f_lineno)
+        frame = frame.f_back
     return None
 
 
+def construction_site() -> tuple[str | None, str | None]:
+    """``(site, built_at)`` of something the user is making now (a resource, a builder call).
+
+    ``site`` is the line in the running graph resources function (:func:`building`) that led here
+    and ``built_at`` the innermost user frame when that is another line (a helper function, in the
+    definition module or one it imports). Outside a resources function, or when the innermost user
+    frame is that function's, ``site`` is the innermost user frame and ``built_at`` None (as
+    :func:`caller_site`). Only file names and line numbers are read; no frame is kept.
+    """
+    frame: FrameType | None = sys._getframe(1)
+    innermost: FrameType | None = None
+    while frame is not None:
+        code = frame.f_code
+        if innermost is None:
+            if _is_user_code(code.co_filename):
+                innermost = frame
+                if not _BUILDING or code in _BUILDING:
+                    break
+        elif code in _BUILDING:
+            return _site(code.co_filename, frame.f_lineno), _site(
+                innermost.f_code.co_filename, innermost.f_lineno
+            )
+        frame = frame.f_back
+    if innermost is None:
+        return None, None
+    return _site(innermost.f_code.co_filename, innermost.f_lineno), None
+
+
+def _site(filename: str, line: int) -> str:
+    return f"{display_path(os.path.abspath(filename))}:{line}"
+
+
 def _is_user_code(filename: str) -> bool:
-    if filename.startswith("<"):
-        return False
-    return not os.path.abspath(filename).startswith(_PACKAGE_DIR + os.sep)
+    known = _USER_FILES.get(filename)
+    if known is None:
+        inside = os.path.abspath(filename).startswith(_PACKAGE_DIR + os.sep)
+        known = not filename.startswith("<") and not inside
+        _USER_FILES[filename] = known
+    return known
 
 
-def raising_site(traceback: TracebackType | None) -> str | None:
-    """``file:line`` of the innermost user frame (outside kro_gen) of a traceback."""
-    site = None
+def raising_site(traceback: TracebackType | None) -> tuple[str | None, str | None]:
+    """``(site, built_at)`` of a traceback, as :func:`construction_site` picks them: the innermost
+    user frame (outside kro_gen), or the line of the running graph resources function that led to it
+    with the innermost user frame as ``built_at``."""
+    primary: tuple[str, int] | None = None
+    innermost: tuple[str, int] | None = None
     while traceback is not None:
-        filename = traceback.tb_frame.f_code.co_filename
-        if _is_user_code(filename):
-            site = f"{display_path(os.path.abspath(filename))}:{traceback.tb_lineno}"
+        code = traceback.tb_frame.f_code
+        if _is_user_code(code.co_filename):
+            innermost = (code.co_filename, traceback.tb_lineno)
+            if code in _BUILDING:
+                primary = innermost
         traceback = traceback.tb_next
-    return site
+    if innermost is None:
+        return None, None
+    if primary is None or primary == innermost:
+        return _site(*innermost), None
+    return _site(*primary), _site(*innermost)
 
 
 def display_path(path: str) -> str:
@@ -143,7 +209,9 @@ class Resource:
                 rule="template-or-external-ref",
             )
         self.id: str | None = id
-        self.site = caller_site()
+        #: the user's ``file:line`` (in the graph's resources function when made by a helper it calls)
+        #: and, when made in a helper, the helper's line (:func:`construction_site`).
+        self.site, self.built_at = construction_site()
         self.template: dict[str, Any] | None = lift_strings(dict(template)) if template is not None else None
         self.external_ref: dict[str, Any] | None = (
             lift_strings(dict(external_ref)) if external_ref is not None else None
@@ -191,7 +259,7 @@ class Resource:
 
     def location(self) -> Location:
         """Where this resource is, for error messages."""
-        return Location(file=self.site, resource=self.id)
+        return Location(file=self.site, resource=self.id, built_at=self.built_at)
 
     # -- directives (chainable) -----------------------------------------------------------------
     def when(self, *conditions: Condition) -> Resource:

@@ -22,7 +22,7 @@ from typing import Any, ParamSpec, TypedDict, TypeVar, cast, overload
 
 from kro_gen.errors import DefinitionError, KroGenError, Location
 from kro_gen.expr.wrapper import Expr, has_expression, node_of
-from kro_gen.graph.resource import Condition, ReadyWhen, Resource, caller_site
+from kro_gen.graph.resource import Condition, ReadyWhen, Resource, construction_site
 from kro_gen.k8s.values import as_string, label_map, string_map
 from kro_gen.k8s.values import is_expression as is_expression  # builders import it from here
 
@@ -80,18 +80,25 @@ def describe_name(name: object) -> str:
 
 @dataclass(frozen=True)
 class Site:
-    """Which builder call an error belongs to: the builder, the resource name and id, the user's file."""
+    """Which builder call an error belongs to: the builder, the resource name and id, the user's
+    ``file:line`` and, when the call is in a helper function, the helper's line (``built_at``)."""
 
     builder: str
     name: object = None
     id: str | None = None
     file: str | None = None
+    built_at: str | None = None
+
+    @classmethod
+    def here(cls, builder: str, name: object = None, resource_id: object = None) -> Site:
+        """The site of the builder call being made now (:func:`~kro_gen.graph.resource.construction_site`)."""
+        file, built_at = construction_site()
+        return cls(builder, name, resource_id if isinstance(resource_id, str) else None, file, built_at)
 
     @classmethod
     def of(cls, builder: str, name: object, options: Mapping[str, Any]) -> Site:
         """The site of the builder call being made now (the name is checked here, before anything else)."""
-        resource_id = options.get("id")
-        site = cls(builder, name, resource_id if isinstance(resource_id, str) else None, caller_site())
+        site = cls.here(builder, name, options.get("id"))
         checked_name(site, name)
         return site
 
@@ -103,7 +110,7 @@ class Site:
 
     def location(self, path: str | None = None) -> Location:
         """The location of this call, optionally at an option path such as ``env.PORT``."""
-        return Location(file=self.file, resource=self.id, path=path)
+        return Location(file=self.file, resource=self.id, path=path, built_at=self.built_at)
 
     def error(
         self, path: str | None, message: str, *, hint: str | None = None, rule: str = "builder-option"
@@ -319,9 +326,7 @@ def builder(options: type[Any] = Common, *, returns: type[Resource] | None = Non
             name = None
             if name_index is not None:
                 name = args[name_index] if len(args) > name_index else kwargs.get("name")
-            site = Site(
-                label, name, kwargs.get("id") if isinstance(kwargs.get("id"), str) else None, caller_site()
-            )
+            site = Site.here(label, name, kwargs.get("id"))
             for key in kwargs:
                 if key not in allowed:
                     close = difflib.get_close_matches(_snake(key), allowed, n=1, cutoff=0.6)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict, Unpack
 
-from kro_gen.graph.resource import Condition, ReadyWhen, Resource, caller_site
+from kro_gen.graph.resource import Condition, ReadyWhen, Resource
 from kro_gen.k8s import kinds
 from kro_gen.k8s.base import Common, KindT, Site, builder, checked_name, typed_as
 from kro_gen.k8s.refs import group_of, label_selector
@@ -189,7 +189,7 @@ def external_ref(
     the resource is then a list). Without ``namespace``, kro looks a named object up in the instance's
     namespace, and a selector across all namespaces.
     """
-    site = Site(kind if isinstance(kind, str) else "external_ref", name, options.get("id"), caller_site())
+    site = Site.here(kind if isinstance(kind, str) else "external_ref", name, options.get("id"))
     api_version, kind = check_type(site, api_version, kind)
     if (name is None) == (selector is None):
         raise site.error(

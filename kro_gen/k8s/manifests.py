@@ -22,7 +22,7 @@ from typing import Any, Unpack
 from kro_gen.errors import KroGenError
 from kro_gen.expr import nodes as n
 from kro_gen.expr.wrapper import Expr
-from kro_gen.graph.resource import Resource, caller_site, display_path
+from kro_gen.graph.resource import Resource, display_path
 from kro_gen.k8s.base import Common, Site, builder, merge_into
 from kro_gen.k8s.values import as_string, compact, label_map, string_map
 
@@ -41,7 +41,7 @@ def _read(source: str | Path) -> tuple[str, str | None]:
     try:
         return Path(source).read_text(encoding="utf-8"), path
     except OSError as error:
-        site = Site("from_yaml", None, None, caller_site())
+        site = Site.here("from_yaml")
         raise site.error(None, f"cannot read {path}: {error.strerror}", rule="yaml-file") from None
 
 
@@ -131,7 +131,9 @@ def from_yaml(source: str | Path, **options: Unpack[Common]) -> Resource:
     an error), and the directives (``id``, ``include_when``...) are kro's.
     """
     text, file = _read(source)
-    site = Site("from_yaml", None, options.get("id"), file or caller_site())
+    site = Site.here("from_yaml", None, options.get("id"))
+    if file is not None:
+        site = Site("from_yaml", None, site.id, file)
     documents = _documents(text, site)
     if len(documents) != 1:
         where = file or "the YAML text"
@@ -142,7 +144,7 @@ def from_yaml(source: str | Path, **options: Unpack[Common]) -> Resource:
             rule="yaml-documents",
         )
     template = _convert(_check(documents[0], site), site, "")
-    site = Site(template["kind"], template["metadata"]["name"], site.id, site.file)
+    site = Site(template["kind"], template["metadata"]["name"], site.id, site.file, site.built_at)
     overlay = {
         "metadata": compact(
             namespace=None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any, Unpack
 
 from kro_gen.expr.wrapper import Expr
-from kro_gen.graph.resource import Resource, caller_site
+from kro_gen.graph.resource import Resource
 from kro_gen.k8s import kinds
 from kro_gen.k8s.base import Common, Site, builder, checked_name
 from kro_gen.k8s.values import as_items, as_quantity, as_string, choice, compact
@@ -77,7 +77,7 @@ def volume_claim_template(
 
     Mount it by ``name`` with ``volume_mounts=[{"name": name, "mountPath": "/data"}]``.
     """
-    site = Site("volume_claim_template", name, None, caller_site())
+    site = Site.here("volume_claim_template", name)
     return {
         "metadata": {"name": checked_name(site, name)},
         "spec": claim_spec(site, size, access_modes, storage_class, volume_mode),

@@ -68,13 +68,13 @@ def check_graph_rgd(rgd: Mapping[str, Any], location: Location, registry: Schema
     return findings + check_generated(rgd, location)
 
 
-def at_user_site(finding: Finding, site: str | None) -> Finding:
-    """``finding`` located at the user's ``site`` (``file:line``) when one is known."""
+def at_user_site(finding: Finding, site: Location | None) -> Finding:
+    """``finding`` located at the user's ``site`` (its ``file:line`` and ``built_at``) when one is known."""
     if site is None:
         return finding
     from dataclasses import replace
 
-    return replace(finding, location=replace(finding.location, file=site))
+    return replace(finding, location=finding.location.at_site(site))
 
 
 def committed_rgd(repo_root: Path | None, repo_path: str, *, rev: str = "HEAD") -> dict[str, Any] | None:

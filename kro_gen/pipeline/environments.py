@@ -94,7 +94,7 @@ def graph_documents(
         manifests = _direct_manifests(output, emitted.document, target, registry)
     except KroGenError as error:
         # at the line that built the resource whose value failed, else at the instance's values
-        raise error.located(Location(file=output.user_site(error.location) or instance.site)) from None
+        raise error.located(output.user_site(error.location) or Location(file=instance.site)) from None
     for manifest in manifests:
         manifest_where = Location(resource=manifest.id).merged(where)
         findings += check_manifest(manifest.body, manifest_where, registry)
@@ -140,8 +140,8 @@ def _rendered(
         try:
             nested = _rendered(inner, emit_rgd(inner), manifest.body, target, registry, manifest.depth)
         except KroGenError as error:
-            failed = inner.resources.get(error.location.resource or "")
-            raise error.located(Location(file=(failed or resource).site)) from None
+            made = inner.resources.get(error.location.resource or "") or resource
+            raise error.located(Location(file=made.site, built_at=made.built_at)) from None
         manifests += [replace(item, id=f"{manifest.id}.{item.id}") for item in nested]
     return manifests
 

@@ -50,17 +50,22 @@ class GraphOutput:
         """The graph's (RGD's) name."""
         return self.loaded.graph.name
 
-    def user_site(self, location: Location) -> str | None:
-        """The user's ``file:line`` for a problem at ``location`` in this graph's RGD, or None.
+    def user_site(self, location: Location) -> Location | None:
+        """The user's ``file:line`` (and ``built_at``) for a problem at ``location`` in this graph's RGD,
+        or None.
 
-        A resource's problem is at the line that built it; a problem in the status, at the status
+        A resource's problem is at the line that built it (the call in the resources function, with the
+        helper's line as ``built_at`` when a helper built it); a problem in the status, at the status
         builder. Other problems (the spec schema, the graph's identity) stay at the graph's line.
         """
         return user_site_of(self.resource_sites(), self.graph.status_site(), location)
 
-    def resource_sites(self) -> dict[str, str | None]:
-        """Resource id -> the ``file:line`` that built it."""
-        return {rid: resource.site for rid, resource in self.built.resources.items()}
+    def resource_sites(self) -> dict[str, Location]:
+        """Resource id -> the ``file:line`` that built it (``file`` and ``built_at`` of a Location)."""
+        return {
+            rid: Location(file=resource.site, built_at=resource.built_at)
+            for rid, resource in self.built.resources.items()
+        }
 
     def artifact(self) -> Any:
         """The :class:`kro_gen.gitops.model.GraphArtifact` the GitOps stage consumes."""
@@ -82,13 +87,14 @@ class GraphOutput:
 
 
 def user_site_of(
-    resource_sites: dict[str, str | None], status_site: str | None, location: Location
-) -> str | None:
+    resource_sites: dict[str, Location], status_site: str | None, location: Location
+) -> Location | None:
     """:meth:`GraphOutput.user_site` from a graph's resource sites and status builder site."""
-    if (location.resource or "") in resource_sites:
-        return resource_sites[location.resource or ""]
-    if (location.path or "").startswith("spec.schema.status"):
-        return status_site
+    site = resource_sites.get(location.resource or "")
+    if site is not None:
+        return site if site.file is not None else None
+    if (location.path or "").startswith("spec.schema.status") and status_site is not None:
+        return Location(file=status_site)
     return None
 
 
@@ -144,7 +150,7 @@ def chain_depths(built: dict[str, BuiltGraph]) -> dict[str, int]:
             if ref.name not in built or built[ref.name].graph is not ref:
                 raise DefinitionError(
                     f"resource uses graph {ref.name!r}, which is not defined in the definitions folder",
-                    location=Location(graph=name, resource=resource.id, file=resource.site),
+                    location=resource.location().merged(Location(graph=name)),
                     hint=f"define {ref.name!r} in a definitions file (and import it from there)",
                     rule="chained-graph-missing",
                 )

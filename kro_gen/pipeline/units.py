@@ -53,7 +53,7 @@ class GraphUnit:
     artifact: GraphArtifact
     instances: dict[str, str | None]
     allow_breaking: bool = False
-    resource_sites: dict[str, str | None] = field(default_factory=dict)
+    resource_sites: dict[str, Location] = field(default_factory=dict)
     status_site: str | None = None
     findings: list[Finding] = field(default_factory=list)
     breaking: list[Finding] = field(default_factory=list)
