@@ -496,3 +496,38 @@ def test_a_builder_error_in_an_imported_helper_names_the_call_and_the_helper(
         f"kro-gen: error: definitions/app.py:{call} (built at definitions/helpers.py:{helper}), graph 'sites'"
     ), line
     assert "Deployment 'api': replicas must be an integer" in line
+
+
+def test_a_status_model_type_the_expression_does_not_return_is_an_error_and_nothing_is_written(
+    project: Path,
+) -> None:
+    web = project / "definitions/web.py"
+    edit(
+        web,
+        "web = ResourceGraph(",
+        'class Status(BaseModel):\n    available: str = ""\n    n: int = 0\n\n\nweb = ResourceGraph(',
+    )
+    edit(web, "spec=Spec)", "spec=Spec, status=Status)")
+    status = (
+        "@web.status\ndef status(schema, r):\n"
+        '    return {"available": r.deployment.status.availableReplicas, '
+        '"n": r.deployment.status.conditions}\n'
+    )
+    edit(web, 'web.instance("dev"', f'{status}\n\nweb.instance("dev"')
+    status_line = web.read_text().splitlines().index("@web.status") + 1
+    result = run(project, "generate")
+    assert result.exit_code == 1
+    assert not (project / "gitops").exists()
+    available, n = error_lines(result)[:2]
+    for line, field, declared, inferred in (
+        (available, "available", "string", "int"),
+        (n, "n", "int", "list(object)"),
+    ):
+        assert f"definitions/web.py:{status_line}, graph 'web-app', at spec.schema.status.{field}:" in line
+        assert f"declared {declared} in the status model, but its expression returns {inferred}" in line
+        assert "[status-type]" in line and "(fix: declare the field" in line
+
+    edit(web, 'available: str = ""', "available: int = 0")
+    edit(web, "n: int = 0", "n: list[Any] = []")
+    edit(web, "from pydantic", "from typing import Any\n\nfrom pydantic")
+    assert run(project, "generate").exit_code == 0

@@ -45,7 +45,13 @@ def default_registry() -> Any | None:
     return SchemaRegistry.default()
 
 
-def check_rgd(rgd: Mapping[str, Any], *, location: Location, registry: Any | None = None) -> list[Finding]:
+def check_rgd(
+    rgd: Mapping[str, Any],
+    *,
+    location: Location,
+    registry: Any | None = None,
+    declared_status: Mapping[tuple[str, ...], str] | None = None,
+) -> list[Finding]:
     """Every offline kro v0.9.3 rule on one RGD dict (generated, or hand-written and parsed from YAML).
 
     Args:
@@ -54,6 +60,10 @@ def check_rgd(rgd: Mapping[str, Any], *, location: Location, registry: Any | Non
         registry: schemas for template validation and type checking
             (:class:`~kro_gen.registry.SchemaRegistry`). None uses the built-in Kubernetes
             kinds; pass one with your CRDs registered to check templates of custom kinds.
+        declared_status: the status model's declared CEL kind per status field (path below
+            ``spec.schema.status`` -> ``string``/``int``/``double``/``bool``/``list``/``map``), for
+            kro-gen's own graphs; each is checked against the inferred type (rule ``status-type``).
+            Hand-written RGDs declare nothing (kro infers the status schema).
 
     Returns:
         Findings in rule order, without duplicates.
@@ -96,15 +106,22 @@ def check_rgd(rgd: Mapping[str, Any], *, location: Location, registry: Any | Non
     found += check_graph(view, sites)
     found += check_conditional_readers(view, sites)
     if registry is not None:
-        found += _schema_checks(view, sites, parsed, registry)
+        found += _schema_checks(view, sites, parsed, registry, declared_status or {})
     return list(dict.fromkeys(found))
 
 
-def _schema_checks(view: RgdView, sites: list[Any], parsed: Any, registry: Any) -> list[Finding]:
-    """Templates against their kinds' schemas, and expression types (engineer B's layer)."""
+def _schema_checks(
+    view: RgdView,
+    sites: list[Any],
+    parsed: Any,
+    registry: Any,
+    declared_status: Mapping[tuple[str, ...], str],
+) -> list[Finding]:
+    """Templates against their kinds' schemas, expression types, declared status types."""
     try:
         from kro_gen.check.k8s_validate import validate_manifest
-        from kro_gen.check.typecheck import check_expression_types
+        from kro_gen.check.rules_status_types import check_status_types
+        from kro_gen.check.typecheck import analyse_types
     except ImportError:  # pragma: no cover - the schema layer ships with the package
         return []
     found: list[Finding] = []
@@ -112,5 +129,8 @@ def _schema_checks(view: RgdView, sites: list[Any], parsed: Any, registry: Any) 
         if resource.api_version and resource.kind and resource.template is not None:
             where = view.at((*resource.path, "template"), resource)
             found += validate_manifest(resource.template, registry, where)
-    found += check_expression_types(view.rgd, parsed, registry, view.location, sites=sites)
+    report = analyse_types(view.rgd, parsed, registry, view.location, sites=sites)
+    found += report.findings
+    if declared_status:
+        found += check_status_types(view, declared_status, report.status_types)
     return found

@@ -199,6 +199,11 @@ SECTIONS: dict[str, tuple[RuleGroup, ...]] = {
         ),
         RuleGroup(("status-expression-list",), "a YAML list of status expressions", WARNING),
         RuleGroup(
+            ("status-type",),
+            "a kro-gen graph's status model declares a type its expression does not return "
+            "(`available: str` over an int); an int fills a float, `Any` and dyn fit anything",
+        ),
+        RuleGroup(
             (
                 "status-conditions-form",
                 "status-condition-call",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 import typing
 from collections.abc import Mapping
 from enum import Enum
@@ -44,6 +45,42 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     return None
+
+
+def _without_none(annotation: Any) -> Any:
+    """``T`` for ``T | None`` (and ``Optional[T]``); other annotations unchanged."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def declared_status_types(model: type[BaseModel] | None) -> dict[tuple[str, ...], str]:
+    """The CEL type each leaf of the status model declares: path below ``status`` -> ``string``,
+    ``int``, ``double``, ``bool``, ``list`` or ``map``.
+
+    Leaves typed ``Any`` (or a union) declare nothing; ``T | None`` declares ``T``; ``conditions`` is
+    kro's. Nested models give nested paths. The check stage compares these with the types kro infers
+    for the status expressions (rule ``status-type``).
+    """
+    declared: dict[tuple[str, ...], str] = {}
+    if model is not None:
+        _declare(model, (), declared)
+    return declared
+
+
+def _declare(model: type[BaseModel], prefix: tuple[str, ...], declared: dict[tuple[str, ...], str]) -> None:
+    for name, info in model.model_fields.items():
+        if not prefix and name == CONDITIONS:
+            continue
+        annotation = _without_none(info.annotation)
+        nested = _model_of(annotation)
+        if nested is not None:
+            _declare(nested, (*prefix, name), declared)
+            continue
+        kind = _cel_type(annotation)
+        if kind is not None:
+            declared[(*prefix, name)] = kind
 
 
 def build_status(model: type[BaseModel] | None, returned: Any) -> dict[str, Any]:

@@ -14,6 +14,8 @@ from kro_gen.check.findings import Finding, Severity
 from kro_gen.errors import Location
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from kro_gen.registry import SchemaRegistry
 
 
@@ -52,15 +54,23 @@ _STRICT_FOR_GENERATED = {
 }
 
 
-def check_graph_rgd(rgd: Mapping[str, Any], location: Location, registry: SchemaRegistry) -> list[Finding]:
-    """kro's rules, CEL and Kubernetes schema checks on one generated RGD."""
+def check_graph_rgd(
+    rgd: Mapping[str, Any],
+    location: Location,
+    registry: SchemaRegistry,
+    status_model: type[BaseModel] | None = None,
+) -> list[Finding]:
+    """kro's rules, CEL and Kubernetes schema checks on one generated RGD; with the graph's
+    ``status_model``, also its declared field types against the inferred ones (``status-type``)."""
     from dataclasses import replace
 
     from kro_gen.check import check_rgd
     from kro_gen.check.generated import check_generated
+    from kro_gen.graph.status import declared_status_types
 
+    declared = declared_status_types(status_model)
     findings = []
-    for finding in check_rgd(rgd, location=location, registry=registry):
+    for finding in check_rgd(rgd, location=location, registry=registry, declared_status=declared):
         fix = _STRICT_FOR_GENERATED.get(finding.rule)
         if fix is not None:
             finding = replace(finding, severity=Severity.ERROR, fix=fix)

@@ -155,7 +155,7 @@ def _graph_findings(
     from kro_gen.gitops.layout import rgd_path
 
     where = Location(file=output.graph.site or output.source, graph=output.name)
-    found = checks.check_graph_rgd(output.rgd, where, registry)
+    found = checks.check_graph_rgd(output.rgd, where, registry, output.graph.status_model)
     old = checks.committed_rgd(top, settings.repo_path(rgd_path(output.name)), rev=base)
     breaking = checks.breaking_changes(
         old, output.rgd, where, allowed=output.graph.allow_breaking_changes, registry=registry

@@ -148,7 +148,7 @@ def compute_unit(output: GraphOutput, context: UnitContext) -> GraphUnit:
         unit.rgd_blob = ""  # the planner reports it, in its turn
     registry = context.registry
     assert registry is not None
-    found = checks.check_graph_rgd(output.rgd, unit.where(), registry)
+    found = checks.check_graph_rgd(output.rgd, unit.where(), registry, graph.status_model)
     unit.findings = [checks.at_user_site(f, output.user_site(f.location)) for f in found]
     repo_path = context.repo_rgd_path(rgd_path(output.name))
     unit.refresh_breaking(

@@ -44,6 +44,8 @@ SHOWN_ELSEWHERE = {
     "includewhen-status-read": "tests/check/test_rules_include.py",
     "instance-kind": "tests/check/test_rules_instances.py",
     "instance-schema": "tests/test_toolbox_cli.py",
+    # kro-gen graphs only: hand-written (corpus) RGDs declare no status types
+    "status-type": "tests/check/test_rules_status_types.py",
     "unlisted-file": "tests/test_cli.py",
     "unknown-operator": "tests/gitops/test_infrastructure.py",
 }

@@ -304,3 +304,34 @@ def test_instances_are_declared_once_per_environment() -> None:
     with pytest.raises(DefinitionError, match="already has an instance"):
         app.instance("dev", {"name": "b"})
     assert app.instances["dev"].name == "demo"
+
+
+def test_the_status_model_declares_a_cel_type_per_leaf() -> None:
+    from typing import Any
+
+    from pydantic import BaseModel
+
+    from kro_gen.graph.status import declared_status_types
+
+    class Inner(BaseModel):
+        ready: bool
+        url: str | None = None
+
+    class Status(BaseModel):
+        available: int
+        ratio: float
+        names: list[str]
+        labels: dict[str, str]
+        anything: Any
+        web: Inner
+        conditions: list[Any] = []
+
+    assert declared_status_types(Status) == {
+        ("available",): "int",
+        ("ratio",): "double",
+        ("names",): "list",
+        ("labels",): "map",
+        ("web", "ready"): "bool",
+        ("web", "url"): "string",
+    }
+    assert declared_status_types(None) == {}
