@@ -508,3 +508,115 @@ def test_graphs_that_use_each_other_in_a_cycle_are_refused(
         generate(load_config(project))
     assert caught.value.rule == "chained-graph-cycle"
     assert cycle in str(caught.value)
+
+
+HAND_WRITTEN_RGD = """\
+apiVersion: kro.run/v1alpha1
+kind: ResourceGraphDefinition
+metadata:
+  name: caches.platform.example.com
+spec:
+  schema:
+    apiVersion: v1alpha1
+    kind: Cache
+    group: platform.example.com
+    spec:
+      size: integer | default=1 minimum=1
+      tier: string | enum="small,large" default=small
+    status:
+      endpoint: ${svc.metadata.name}
+      replicas: ${db.status.?readyReplicas.orValue(0)}
+  resources:
+    - id: db
+      template:
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: "${schema.metadata.name}"}
+        spec:
+          replicas: ${schema.spec.size}
+          selector: {matchLabels: {app: cache}}
+          template:
+            metadata: {labels: {app: cache}}
+            spec: {containers: [{name: redis, image: "redis:7"}]}
+    - id: svc
+      template:
+        apiVersion: v1
+        kind: Service
+        metadata: {name: "${schema.metadata.name}"}
+        spec: {selector: {app: cache}, ports: [{port: 6379}]}
+"""
+
+USES_CACHE = """\
+from pydantic import BaseModel
+
+from kro_gen import ResourceGraph, k8s
+
+
+class Spec(BaseModel):
+    size: int = 2
+
+
+shop = ResourceGraph("shop", api_version="shop.example.com/v1alpha1", kind="Shop", spec=Spec)
+
+
+@shop.resources
+def resources(schema):
+    cache = k8s.resource(
+        "platform.example.com/v1alpha1",
+        "Cache",
+        "shop-cache",
+        spec={"size": schema.spec.size, "tier": "small"},
+    )
+    mirror = k8s.resource(
+        "platform.example.com/v1alpha1", "Cache", "shop-mirror", spec={"size": cache.status.replicas}
+    )
+    config = k8s.ConfigMap("shop", {"CACHE": cache.status.endpoint})
+    return {"cache": cache, "mirror": mirror, "config": config}
+
+
+shop.instance("prod", {})
+"""
+
+
+def test_a_hand_written_rgd_listed_in_crds_gives_the_crd_kro_generates_for_it(tmp_path: Path) -> None:
+    project = make_project(
+        tmp_path,
+        definitions={"shop.py": USES_CACHE},
+        extra='repo_url = "https://github.com/acme/platform.git"\ncrds = ["platform/cache-rgd.yaml"]\n',
+    )
+    (project / "platform").mkdir()
+    (project / "platform/cache-rgd.yaml").write_text(HAND_WRITTEN_RGD)
+    definition = project / "definitions/shop.py"
+
+    result = generate(load_config(project))
+    assert not [f for f in result.findings if f.rule == "unknown-kind"]
+
+    # The instance's spec is checked against the RGD's SimpleSchema...
+    edit(definition, '"tier": "small"', '"tier": "small", "colour": "red"')
+    with pytest.raises(CheckFailed) as caught:
+        generate(load_config(project))
+    [unknown] = [f for f in caught.value.findings if f.severity.value == "error"]
+    assert unknown.location.resource == "cache" and "colour" in unknown.message
+
+    # ...and reads of its status against the status kro infers (endpoint: string, replicas: int).
+    edit(definition, ', "colour": "red"', "")
+    edit(definition, '"size": cache.status.replicas', '"size": cache.status.endpoint')
+    with pytest.raises(CheckFailed) as caught:
+        generate(load_config(project))
+    [mistyped] = [f for f in caught.value.findings if f.severity.value == "error"]
+    assert mistyped.location.resource == "mirror" and "string" in mistyped.message
+    edit(definition, '"size": cache.status.endpoint', '"size": cache.status.replicas')
+    edit(definition, '"CACHE": cache.status.endpoint', '"CACHE": cache.status.endpont')
+    with pytest.raises(CheckFailed) as caught:
+        generate(load_config(project))
+    [typo] = [f for f in caught.value.findings if f.severity.value == "error"]
+    assert typo.rule == "no-such-field" and "endpoint" in typo.fix
+
+
+def test_a_crds_file_with_neither_a_crd_nor_an_rgd_is_a_config_error(tmp_path: Path) -> None:
+    project = make_project(
+        tmp_path, extra='repo_url = "https://github.com/acme/platform.git"\ncrds = ["cm.yaml"]\n'
+    )
+    (project / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    with pytest.raises(ConfigError, match="holds no CustomResourceDefinition or ResourceGraphDefinition"):
+        generate(load_config(project))

@@ -118,12 +118,15 @@ class InfraSettings:
         versions: component name -> chart version, overriding the catalog's pins.
         skip: component names installed some other way (``secret-store`` skips the placeholders).
         charts: the project's own components: name -> ``{groups, repository, chart, version, namespace}``.
+        rgd_groups: API groups served by hand-written kro RGDs listed in ``crds`` -> the file (kro serves
+            them once that RGD is applied; no operator to install, but kro is needed where they are used).
     """
 
     enabled: bool = True
     versions: Mapping[str, str] = field(default_factory=dict)
     skip: tuple[str, ...] = ()
     charts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    rgd_groups: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

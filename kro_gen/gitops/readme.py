@@ -91,6 +91,7 @@ def _infrastructure(settings: TreeSettings, infrastructure: Sequence[ClusterInfr
             "Disabled (`[tool.kro-gen.infrastructure] enabled = false`): install kro on every cluster that "
             "runs a kro environment, and the operator of every API group below, before syncing the tree.",
             "",
+            *_hand_written(infrastructure),
             *_unknown(infrastructure),
         ]
     rows = [
@@ -124,7 +125,23 @@ def _infrastructure(settings: TreeSettings, infrastructure: Sequence[ClusterInfr
             + ", ".join(f"`{store.name}` on `{cluster}`" for cluster, store in stores)
             + ".",
         ]
-    return [*lines, "", *_unknown(infrastructure)]
+    return [*lines, "", *_hand_written(infrastructure), *_unknown(infrastructure)]
+
+
+def _hand_written(infrastructure: Sequence[ClusterInfrastructure]) -> list[str]:
+    used = sorted({(g, f, i.cluster) for i in infrastructure for g, f in i.hand_written})
+    if not used:
+        return []
+    return [
+        "### Hand-written RGDs this tree uses",
+        "",
+        "These API groups are kinds of hand-written kro RGDs (listed in `crds`), which kro-gen checks "
+        "against but does not copy into the tree: apply each RGD to the cluster before this tree's RGDs "
+        "(kro retries a graph whose kinds are missing, so a late RGD delays convergence, no more):",
+        "",
+        *(f"- `{group}` from `{file}` on `{cluster}`" for group, file, cluster in used),
+        "",
+    ]
 
 
 def _unknown(infrastructure: Sequence[ClusterInfrastructure]) -> list[str]:

@@ -19,18 +19,53 @@ if TYPE_CHECKING:
     from kro_gen.registry import SchemaRegistry
 
 
+def hand_written_rgd_groups(root: Path, crd_files: Sequence[str]) -> dict[str, str]:
+    """API group -> file (as listed, relative to ``root``) of every hand-written kro RGD in ``crd_files``.
+
+    Only files that mention ``ResourceGraphDefinition`` are parsed; unreadable ones are left to the
+    registry, which reports them.
+    """
+    from ruamel.yaml.error import YAMLError
+
+    from kro_gen.check.rgd_kinds import rgd_kind
+    from kro_gen.registry.kinds import is_rgd_document
+    from kro_gen.yamlread import load_yaml_all
+
+    groups: dict[str, str] = {}
+    for listed in crd_files:
+        try:
+            text = (root / listed).read_text(encoding="utf-8")
+            if "ResourceGraphDefinition" not in text:
+                continue
+            documents = load_yaml_all(text)
+        except (OSError, UnicodeDecodeError, YAMLError):  # the registry reports these, located
+            continue
+        for document in documents:
+            if isinstance(document, Mapping) and is_rgd_document(document):
+                gvk = rgd_kind(document)
+                if gvk is not None:
+                    groups.setdefault(gvk[0], listed)
+    return groups
+
+
 def make_registry(
     kubernetes_version: str | None, crd_files: Sequence[Path], rgds: Sequence[Mapping[str, Any]]
 ) -> SchemaRegistry:
     """A registry of the built-in kinds, the project's CRD files and the kinds the ``rgds`` generate
-    (inner graphs first, so a chained graph's reads of an inner graph's status are typed)."""
+    (inner graphs first, so a chained graph's reads of an inner graph's status are typed).
+
+    A file in ``crd_files`` may hold hand-written kro RGDs: each gives the CRD kro generates for it
+    (spec from its SimpleSchema, status inferred from its expressions), so graphs that create its
+    instances are checked against that schema.
+    """
     from kro_gen.check.rgd_kinds import register_rgds
     from kro_gen.registry import SchemaRegistry
 
     registry = SchemaRegistry.default(kubernetes_version)
+    hand_written: list[Mapping[str, Any]] = []
     for path in crd_files:
-        registry.register_crd_file(path)
-    register_rgds(registry, rgds)
+        registry.register_crd_file(path, hand_written)
+    register_rgds(registry, [*hand_written, *rgds])
     return registry
 
 

@@ -227,4 +227,5 @@ def _infra_settings(config: ProjectConfig) -> InfraSettings:
             name: {**chart.model_dump(), "namespace": chart.namespace or name}
             for name, chart in infra.charts.items()
         },
+        rgd_groups=checks.hand_written_rgd_groups(config.root, config.crds),
     )

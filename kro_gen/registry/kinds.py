@@ -241,10 +241,17 @@ class SchemaRegistry:
             added.append((f"{gvk[0]}/{gvk[1]}", kind))
         return added
 
-    def register_crd_file(self, path: str | FsPath) -> list[tuple[str, str]]:
+    def register_crd_file(
+        self, path: str | FsPath, rgds: list[Mapping[str, Any]] | None = None
+    ) -> list[tuple[str, str]]:
         """Register every CRD in a YAML file (multi-document files allowed; other objects are skipped).
 
-        Raises :class:`ConfigError` when the file cannot be read or holds no CRD.
+        With ``rgds``, the file's kro ``ResourceGraphDefinition`` documents are appended to it instead
+        of being skipped (the caller registers the CRDs kro generates for them, which needs the CEL
+        type checker above this layer), and a file of RGDs only is accepted.
+
+        Raises :class:`ConfigError` when the file cannot be read or holds no CRD (nor, with ``rgds``,
+        an RGD).
         """
         from ruamel.yaml.error import YAMLError
 
@@ -260,13 +267,23 @@ class SchemaRegistry:
                 rule="crd-file",
             ) from error
         added: list[tuple[str, str]] = []
+        found_rgds = 0
         for document in documents:
-            if isinstance(document, Mapping) and document.get("kind") == "CustomResourceDefinition":
+            if not isinstance(document, Mapping):
+                continue
+            if document.get("kind") == "CustomResourceDefinition":
                 added += self.register_crd(document, source=f"{path} ({_crd_name(document)})")
-        if not added:
+            elif rgds is not None and is_rgd_document(document):
+                rgds.append(document)
+                found_rgds += 1
+        if not added and not found_rgds:
+            accepted = "CustomResourceDefinition"
+            if rgds is not None:
+                accepted += " or ResourceGraphDefinition"
             raise ConfigError(
-                f"{path} holds no CustomResourceDefinition",
-                hint="point [tool.kro-gen] crds / --crd at the CRD manifests of the kinds you use",
+                f"{path} holds no {accepted}",
+                hint="point [tool.kro-gen] crds / --crd at the CRD manifests (or kro RGD files) of the "
+                "kinds you use",
                 rule="crd-file",
             )
         return added
@@ -451,3 +468,13 @@ __all__ = [
     "available_versions",
     "split_api_version",
 ]
+
+
+def is_rgd_document(document: Mapping[str, Any]) -> bool:
+    """True for a kro ``ResourceGraphDefinition`` (``kro.run/...``) document."""
+    api_version = document.get("apiVersion")
+    return (
+        document.get("kind") == "ResourceGraphDefinition"
+        and isinstance(api_version, str)
+        and api_version.startswith("kro.run/")
+    )

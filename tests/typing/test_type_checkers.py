@@ -57,6 +57,7 @@ def _workspace(tmp: str) -> Path:
     """A folder with every file to check: definitions, README programs, cases (a session's copy)."""
     root = Path(tmp)
     shutil.copytree(ROOT / "definitions", root / "definitions", ignore=shutil.ignore_patterns("crds"))
+    shutil.copytree(ROOT / "examples" / "storefront" / "definitions", root / "examples" / "storefront")
     (root / "readme").mkdir()
     for name, text in _readme_programs().items():
         (root / "readme" / f"{name}.py").write_text(text, "utf-8")

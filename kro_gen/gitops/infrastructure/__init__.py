@@ -45,12 +45,15 @@ class ClusterInfrastructure:
         components: Helm charts, kro first, then by name.
         secret_stores: placeholders for the ClusterSecretStores its ExternalSecrets name.
         unknown_groups: API groups used on the cluster that no known component serves.
+        hand_written: ``(group, file)`` of the hand-written RGDs whose kinds the cluster uses (they must
+            be applied before the tree's RGDs; kro-gen does not copy them into the tree).
     """
 
     cluster: str
     components: tuple[Component, ...]
     secret_stores: tuple[SecretStore, ...]
     unknown_groups: tuple[str, ...]
+    hand_written: tuple[tuple[str, str], ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -157,7 +160,7 @@ def cluster_infrastructure(
     rgd_groups = {
         api_group(str(body.get("apiVersion", ""))) for graph in graphs for body in _template_objects(graph)
     }
-    own = {graph.group for graph in graphs}
+    own = {graph.group for graph in graphs} | set(infra.rgd_groups)
     result: list[ClusterInfrastructure] = []
     for cluster in topology.clusters(environments):
         groups = set(rgd_groups) if cluster.has_kro else set()
@@ -165,7 +168,10 @@ def cluster_infrastructure(
         for env in cluster.environments:
             groups |= {api_group(str(doc.body.get("apiVersion", ""))) for doc in env.documents}
             _stores(env, by_name, stores)
-        found = needs(groups, kro=cluster.has_kro, generated_groups=own, available=available, skip=infra.skip)
+        hand_written = tuple(sorted((g, infra.rgd_groups[g]) for g in groups if g in infra.rgd_groups))
+        # a direct environment creating instances of a hand-written RGD's kind still needs kro
+        kro = cluster.has_kro or bool(hand_written)
+        found = needs(groups, kro=kro, generated_groups=own, available=available, skip=infra.skip)
         chosen = found.components if infra.enabled else ()
         keep_stores = infra.enabled and SECRET_STORE not in infra.skip
         result.append(
@@ -174,6 +180,7 @@ def cluster_infrastructure(
                 tuple(chosen),
                 tuple(SecretStore(n, tuple(sorted(k))) for n, k in sorted(stores.items()) if keep_stores),
                 found.unknown_groups,
+                hand_written,
             )
         )
     return result
