@@ -158,3 +158,99 @@ app.instance("prod", {{}})
     assert "Secret 'raw' would be committed with" in done.stderr and "raw" in done.stderr
     assert "c2VjcmV0" not in done.output and "secret\n" not in done.output
     assert not (project / "gitops").exists()
+
+
+# -- Sealed Secrets and SOPS files: user-owned pass-through ----------------------------------------------
+SEALED = """\
+apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata:
+  name: db
+  namespace: prod
+spec:
+  encryptedData:
+    password: AgBy8hCi0x
+"""
+
+PASS_THROUGH = """\
+[[tool.kro-gen.environments]]
+name = "dev"
+mode = "direct"
+
+[[tool.kro-gen.environments]]
+name = "prod"
+cluster = "prod-eu1"
+resources = ["secrets/db.sealed.yaml"]
+sops = true
+sops_secret = "sops-age"
+"""
+
+
+def test_user_owned_secret_files_are_listed_never_owned_and_flux_decrypts_sops(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    project = init_repo(make_project(tmp_path / "p", environments=PASS_THROUGH))
+    user_file = project / "gitops" / "environments" / "prod" / "secrets" / "db.sealed.yaml"
+    user_file.parent.mkdir(parents=True)
+    user_file.write_text(SEALED, encoding="utf-8")
+    unlisted = project / "gitops" / "environments" / "dev" / "secrets" / "stray.yaml"
+    unlisted.parent.mkdir(parents=True)
+    unlisted.write_text(SEALED, encoding="utf-8")
+
+    first = run(project, "generate")
+    assert first.exit_code == 0, first.output
+    assert "stray.yaml: not generated and not listed" in first.output  # only the unlisted one warns
+    assert "db.sealed.yaml" not in first.output
+    folder = user_file.parent.parent
+    listed = YAML(typ="safe").load((folder / "kustomization.yaml").read_text(encoding="utf-8"))["resources"]
+    assert "secrets/db.sealed.yaml" in listed
+    index = (project / "gitops" / ".kro-gen" / "manifest.json").read_text(encoding="utf-8")
+    assert "secrets/db.sealed.yaml" not in index and "stray.yaml" not in index  # never owned
+    flux = YAML(typ="safe").load(
+        (project / "gitops/flux/clusters/prod-eu1/kro-env-prod.yaml").read_text(encoding="utf-8")
+    )
+    assert flux["spec"]["decryption"] == {"provider": "sops", "secretRef": {"name": "sops-age"}}
+    dev = YAML(typ="safe").load(
+        (project / "gitops/flux/clusters/dev/kro-env-dev.yaml").read_text(encoding="utf-8")
+    )
+    assert "decryption" not in dev["spec"]
+
+    # A second run keeps both files byte for byte; --check is clean; kustomize builds the SealedSecret.
+    assert run(project, "generate").exit_code == 0
+    assert user_file.read_text(encoding="utf-8") == SEALED and unlisted.read_text(encoding="utf-8") == SEALED
+    check = run(project, "generate", "--check")
+    assert check.exit_code == 0, check.output
+    if shutil.which("kubectl"):
+        built = subprocess.run(
+            ["kubectl", "kustomize", str(folder)], capture_output=True, text=True, check=True
+        )
+        kinds = [doc["kind"] for doc in YAML(typ="safe").load_all(built.stdout)]
+        assert "SealedSecret" in kinds
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("../escape.yaml", "must be a relative path inside the environment folder"),
+        ("/etc/x.yaml", "must be a relative path inside the environment folder"),
+        ("secrets/notes.txt", "must be a .yaml or .yml file"),
+    ],
+)
+def test_a_bad_resources_entry_is_a_located_config_error(tmp_path: Path, entry: str, message: str) -> None:
+    environments = PASS_THROUGH.replace('"secrets/db.sealed.yaml"', f'"{entry}"')
+    project = init_repo(make_project(tmp_path / "p", environments=environments))
+    result = run(project, "generate")
+    assert result.exit_code == 2
+    assert message in result.output and "pyproject.toml" in result.output
+    assert not (project / "gitops").exists()
+
+
+def test_a_resources_entry_naming_no_file_is_a_located_config_error(tmp_path: Path) -> None:
+    project = init_repo(make_project(tmp_path / "p", environments=PASS_THROUGH))
+    result = run(project, "generate")
+    assert result.exit_code == 2
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("kro-gen: error:")]
+    assert "resources entry 'secrets/db.sealed.yaml' of environment 'prod' does not exist" in line
+    assert "pyproject.toml" in line and "or remove the entry" in line
+    assert not (project / "gitops").exists()

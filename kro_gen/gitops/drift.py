@@ -17,6 +17,7 @@ disk, and the checks every generated object passes would not cover them).
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -100,6 +101,20 @@ def render_diff(drifts: list[Drift]) -> str:
     return "".join(report_block(drift.kind, drift.shown_path, drift.diff) for drift in drifts)
 
 
+def _listed(plan: TreePlan, folders: set[str]) -> set[str]:
+    """Files the planned kustomizations list besides generated ones (user-owned ``resources``)."""
+    from kro_gen.yamlread import load_yaml
+
+    listed: set[str] = set()
+    for folder in folders:
+        body = load_yaml(plan.files[f"{folder}/{KUSTOMIZATION}"])
+        entries = body.get("resources") if isinstance(body, dict) else None
+        for entry in entries or ():
+            if isinstance(entry, str):
+                listed.add(posixpath.normpath(f"{folder}/{entry}" if folder else entry))
+    return listed
+
+
 def unlisted_files(plan: TreePlan, root: Path | str) -> list[tuple[str, str]]:
     """``(manifest, kustomization)`` pairs, paths relative to ``root``, sorted: each manifest on disk
     sits under a folder whose planned ``kustomization.yaml`` does not list it, so no GitOps tool
@@ -107,7 +122,7 @@ def unlisted_files(plan: TreePlan, root: Path | str) -> list[tuple[str, str]]:
     root = Path(root)
     folders = {path.rpartition("/")[0] for path in plan.files if path.rpartition("/")[2] == KUSTOMIZATION}
     # an owned file no longer planned is not hand-written: it is stale drift, which a write deletes
-    known = {*plan.files, *read_index(root)}
+    known = {*plan.files, *read_index(root), *_listed(plan, folders)}
     found: dict[str, str] = {}
 
     # each file once: walk the outermost folders, and give a file to its nearest folder

@@ -118,8 +118,17 @@ def plan_environment(
             )
         owners[path] = description
         files[path] = dump_yaml(body, header=layout.header([source]))
+    for user_file in env.target.resources:
+        if f"{folder}/{user_file}" in files:
+            raise DefinitionError(
+                f"resources entry {user_file!r} of environment {env.target.name!r} is a file kro-gen "
+                f"generates ({owners[f'{folder}/{user_file}']})",
+                location=Location(file=config_source, environment=env.target.name),
+                hint="list only your own files (for example under secrets/) in resources",
+                rule="file-collision",
+            )
     sources = [source for _, source, _, _ in bodies]
     files[f"{folder}/{layout.KUSTOMIZATION}"] = layout.kustomization(
-        [posixpath.basename(path) for path in files], sources
+        [*(posixpath.basename(path) for path in files), *env.target.resources], sources
     )
     return files

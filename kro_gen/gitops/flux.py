@@ -165,6 +165,11 @@ def plan_flux(
                     extra["healthCheckExprs"] = checks
             if env.target.flux_service_account:  # impersonated: the tenant's RBAC bounds what it applies
                 extra["serviceAccountName"] = env.target.flux_service_account
+            if env.target.sops:  # user-owned SOPS files listed in the environment's resources
+                decryption: dict[str, Any] = {"provider": "sops"}
+                if env.target.sops_secret:
+                    decryption["secretRef"] = {"name": env.target.sops_secret}
+                extra["decryption"] = decryption
             name = env_kustomization_name(env.target.name)
             body = kustomization(
                 name, settings, path=layout.env_dir(env.target.name), timeout="15m", extra=extra

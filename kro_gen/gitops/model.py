@@ -68,6 +68,9 @@ class EnvironmentTarget:
             (``serviceAccountName``); empty: kustomize-controller's own.
         sync_windows: Argo CD ``syncWindows`` entries of the environment's Application (its
             ``applications`` filled in by the wiring).
+        resources: user-owned files (paths relative to the environment folder) its kustomization
+            lists; never written, owned or deleted.
+        sops: the Flux Kustomization decrypts SOPS files; ``sops_secret`` names the key's Secret.
     """
 
     name: str
@@ -76,6 +79,9 @@ class EnvironmentTarget:
     mode: Mode
     flux_service_account: str = ""
     sync_windows: tuple[Mapping[str, Any], ...] = field(default=(), hash=False)
+    resources: tuple[str, ...] = ()
+    sops: bool = False
+    sops_secret: str = ""
 
 
 @dataclass(frozen=True)

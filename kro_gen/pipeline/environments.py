@@ -8,6 +8,7 @@ graph; an instance for an environment the configuration does not list is a :clas
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kro_gen.errors import ConfigError, KroGenError, Location
@@ -34,6 +35,9 @@ def target_of(environment: Environment, mode: Mode | None = None) -> Environment
         mode or environment.mode,
         flux_service_account=environment.flux_service_account,
         sync_windows=tuple(window.argocd() for window in environment.sync_windows),
+        resources=environment.resources,
+        sops=environment.sops,
+        sops_secret=environment.sops_secret,
     )
 
 
@@ -159,3 +163,28 @@ def environment_artifact(
         documents += found_documents
         findings += found
     return EnvironmentArtifact(target, tuple(documents)), findings
+
+
+def check_user_files(
+    environments: Sequence[Environment], output_dir: Path, config_location: Location
+) -> None:
+    """Raise :class:`ConfigError` when an environment's ``resources`` lists a file that does not exist.
+
+    The kustomization would list it, and every ``kubectl kustomize`` (Argo CD, Flux) of the folder
+    would fail on the cluster; so the run stops here, before anything is written.
+    """
+    from kro_gen.gitops.layout import env_dir
+
+    for environment in environments:
+        for entry in environment.resources:
+            path = output_dir / env_dir(environment.name) / entry
+            if not path.is_file():
+                raise ConfigError(
+                    f"resources entry {entry!r} of environment {environment.name!r} does not exist "
+                    f"({path}); its kustomization.yaml would not build",
+                    location=Location(
+                        file=config_location.file, environment=environment.name, path="resources"
+                    ),
+                    hint=f"create {path} (your SealedSecret or SOPS file), or remove the entry",
+                    rule="missing-user-file",
+                )

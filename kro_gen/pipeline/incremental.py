@@ -414,7 +414,7 @@ def _assemble(
     """The serial run's later stages over ``units``: raise their errors in its order, plan the tree."""
     from kro_gen.gitops import plan_tree
     from kro_gen.gitops.model import Document, EnvironmentArtifact
-    from kro_gen.pipeline.environments import check_instance_environments, target_of
+    from kro_gen.pipeline.environments import check_instance_environments, check_user_files, target_of
 
     log = FindingLog()
     for unit in units:
@@ -422,6 +422,7 @@ def _assemble(
     log.raise_if_errors()
     environments = config.resolve_environments([env for unit in units for env in unit.instances])
     check_instance_environments([(u.name, u.instances) for u in units], environments, config.location())
+    check_user_files(environments, config.output_dir, config.location())
     artifacts: list[EnvironmentArtifact] = []
     for environment in environments:
         say(f"rendering environment {environment.name}")

@@ -20,7 +20,12 @@ from typing import TYPE_CHECKING
 
 from kro_gen.errors import ConfigError, DefinitionError, Location
 from kro_gen.pipeline import checks
-from kro_gen.pipeline.environments import check_declared_environments, environment_artifact, target_of
+from kro_gen.pipeline.environments import (
+    check_declared_environments,
+    check_user_files,
+    environment_artifact,
+    target_of,
+)
 from kro_gen.pipeline.findings import FindingLog, operator_findings
 from kro_gen.pipeline.graphs import GraphOutput, prepare_graphs
 from kro_gen.project.config import Environment, ProjectConfig
@@ -123,6 +128,7 @@ def generate(
 
     environments = config.resolve_environments([env for o in outputs for env in o.graph.instances])
     check_declared_environments(outputs, environments, config.location())
+    check_user_files(environments, config.output_dir, config.location())
     artifacts: list[EnvironmentArtifact] = []
     plan = None
     if only_graphs is None:

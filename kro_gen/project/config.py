@@ -40,6 +40,9 @@ folder; a bad value is a :class:`~kro_gen.errors.ConfigError` naming the key and
     mode = "kro"                     # kro: instance CRs + RGDs; direct: plain manifests
     flux_service_account = "production-deployer"   # Flux: the Kustomization impersonates it
     sync_windows = [{kind = "deny", schedule = "0 22 * * *", duration = "8h", time_zone = "Europe/Berlin"}]
+    resources = ["secrets/db.sealed.yaml"]   # your own files, listed in its kustomization, never owned
+    sops = true                      # Flux: decryption: {provider: sops}
+    sops_secret = "sops-age"         # Flux: the Secret holding the SOPS key (secretRef)
 
 Without ``environments``, every environment a definition declares an instance for becomes one
 environment with cluster and namespace equal to its name, in ``kro`` mode.
@@ -126,7 +129,11 @@ class Environment(BaseModel):
 
     ``flux_service_account`` (Flux): the ServiceAccount, in the Flux namespace, that the environment's
     Kustomization impersonates (tenant isolation). ``sync_windows`` (Argo CD): when its Application may
-    sync.
+    sync. ``resources``: user-owned files in the environment's folder (paths relative to it, such as
+    ``secrets/db.sealed.yaml``: a SealedSecret or a SOPS-encrypted Secret) that its
+    ``kustomization.yaml`` lists; kro-gen never writes, owns or deletes them. ``sops`` (Flux): the
+    environment's Kustomization decrypts SOPS files (``decryption: {provider: sops}``), with the key in
+    the Secret ``sops_secret`` of the Flux namespace when set.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -137,6 +144,30 @@ class Environment(BaseModel):
     mode: Mode = "kro"
     flux_service_account: str = ""
     sync_windows: tuple[SyncWindow, ...] = ()
+    resources: tuple[str, ...] = ()
+    sops: bool = False
+    sops_secret: str = ""
+
+    @field_validator("resources")
+    @classmethod
+    def _resources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for path in value:
+            parts = path.split("/")
+            if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
+                raise ValueError(
+                    f"resources entry {path!r} must be a relative path inside the environment folder "
+                    "(no leading '/', no '.' or '..' parts), such as 'secrets/db.sealed.yaml'"
+                )
+            if not path.endswith((".yaml", ".yml")):
+                raise ValueError(f"resources entry {path!r} must be a .yaml or .yml file")
+        if len(set(value)) != len(value):
+            raise ValueError("resources lists a file twice")
+        return value
+
+    @field_validator("sops_secret")
+    @classmethod
+    def _sops_secret(cls, value: str) -> str:
+        return _dns_label(value, "sops_secret") if value else value
 
     @field_validator("flux_service_account")
     @classmethod
