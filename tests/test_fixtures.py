@@ -20,7 +20,7 @@ def run(project: Path, *args: str) -> Result:
 def test_the_projects_own_fixtures_pass() -> None:
     result = run(ROOT, str(ROOT / "examples"), str(ROOT / "tests" / "fixtures_toolbox"))
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "9 fixtures passed, 0 failed"
+    assert result.stdout.splitlines()[-1] == "10 fixtures passed, 0 failed"
     assert all(line.startswith("PASS ") for line in result.stdout.splitlines()[:-1])
 
 
