@@ -163,11 +163,13 @@ def has(field: object) -> bool:
     return _typed(Expr(n.Call("has", (node,)), "bool"))
 
 
-def _optional_chain(node: n.Node) -> n.Node:
+def _optional_chain(node: n.Node, every_step: bool = False) -> n.Node:
     if not isinstance(node, n.Select | n.Index):
         raise ExpressionError("cel.default() takes a field selection or index such as cm.data.key")
     if _below_schema_spec(node):
         return _all_optional(node)
+    if every_step:
+        return _optional_below_root(node)
     if isinstance(node, n.Select):
         return n.Select(node.operand, node.field, optional=True)
     return n.Index(node.operand, node.index, optional=True)
@@ -193,13 +195,24 @@ def _all_optional(node: n.Node) -> n.Node:
     return n.Index(_all_optional(node.operand), node.index, optional=True)
 
 
-def default(field: T | None, fallback: T) -> T:
+def _optional_below_root(node: n.Node) -> n.Node:
+    """Every selection and index of the chain optional, down to its root (``d.?status.?replicas``)."""
+    if isinstance(node, n.Select):
+        return n.Select(_optional_below_root(node.operand), node.field, optional=True)
+    if isinstance(node, n.Index):
+        return n.Index(_optional_below_root(node.operand), node.index, optional=True)
+    return node
+
+
+def default(field: T | None, fallback: T, *, every_step: bool = False) -> T:
     """``x.?f.orValue(fallback)``: the field, or ``fallback`` when it is absent.
 
     Under ``schema.spec`` every step is optional (``schema.spec.?db.?host.orValue("localhost")``), so
-    the fallback also applies when an optional parent (``db: Db | None = None``) is omitted.
+    the fallback also applies when an optional parent (``db: Db | None = None``) is omitted. Elsewhere
+    only the last step is, unless ``every_step=True``: ``cel.default(d.status.replicas, 0,
+    every_step=True)`` is ``d.?status.?replicas.orValue(0)``, for a status not yet written.
     """
-    node = _optional_chain(node_of(field) if isinstance(field, Expr) else to_node(field))
+    node = _optional_chain(node_of(field) if isinstance(field, Expr) else to_node(field), every_step)
     fallback_type = type_of(fallback)
     hint = field._type if isinstance(field, Expr) and field._type == fallback_type else fallback_type
     return _typed(Expr(n.Method(node, "orValue", (to_node(fallback),)), hint))

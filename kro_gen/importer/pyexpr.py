@@ -3,9 +3,10 @@
 References stay references (``schema.spec.x``, a resource's variable, ``r.<id>`` in the status, a
 ``for_each`` iterator's ``cel.var``), operators stay operators, ``?:`` is ``cel.cond``, ``&&``/``||``/
 ``!`` are ``cel.and_``/``cel.or_``/``cel.not_``, calls and methods go through the ``cel`` helpers,
-comprehensions are ``cel.map_(xs, lambda x: ...)``, string templates are f-strings. What has no Python
-spelling (optional ``.?`` access, two-variable comprehensions, an operator between two literals...)
-raises :class:`Unsayable`; the caller then writes that field as ``cel.raw(...)``.
+comprehensions are ``cel.map_(xs, lambda x: ...)``, string templates are f-strings, ``.?f.orValue(v)``
+is ``cel.default`` in the shapes it renders. What has no Python spelling (other optional access,
+two-variable comprehensions, an operator between two literals...) raises :class:`Unsayable`; the
+caller then writes that field as ``cel.raw(...)``.
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ class _Writer:
             return self.is_string(node.left) or self.is_string(node.right)
         if isinstance(node, n.Method) and node.function in ("join", "lowerAscii", "upperAscii", "trim"):
             return True
+        if isinstance(node, n.Method) and node.function == "orValue" and len(node.args) == 1:
+            return self.is_string(node.args[0])  # cel.default has its fallback's type
         if isinstance(node, n.Select) and node.field in ("name", "namespace"):
             root = n.root_of(node)
             if isinstance(root, n.Ident) and root.name in self.scope.resources | {"schema"}:
@@ -155,6 +158,8 @@ class _Writer:
             args = [py_string(node.function), *(self.write(arg)[0] for arg in node.args)]
             return f"cel.call({', '.join(args)})", True
         if isinstance(node, n.Method):
+            if node.function == "orValue" and len(node.args) == 1:
+                return self._default(node.target, node.args[0]), True
             helper = _METHODS.get(node.function)
             if helper is not None and len(node.args) == 1:
                 return self._call(helper, (node.target, *node.args)), True
@@ -218,6 +223,40 @@ class _Writer:
         if not is_identifier(node.field):  # a Python keyword (``schema.spec.lambda``)
             return f"getattr({target}, {py_string(node.field)})"
         return f"{target}.{node.field}"
+
+    def _default(self, chain: n.Node, fallback: n.Node) -> str:
+        """``x.?f.orValue(v)`` as ``cel.default(x.f, v)``, in the three shapes ``cel.default`` renders:
+        every step under ``schema.spec`` optional; only the last step; every step down to the root
+        (``every_step=True``). Any other shape (``x.?a.b``, an optional root) is :class:`Unsayable`."""
+        steps: list[n.Select | n.Index] = []
+        root = chain
+        while isinstance(root, n.Select | n.Index):
+            steps.insert(0, root)
+            root = root.operand
+        if not steps or not steps[-1].optional:
+            raise Unsayable("orValue() of a value that is not an optional field")
+        flags = [step.optional for step in steps]
+        plain = _plain(chain)
+        under_spec = (
+            root == n.Ident("schema")
+            and isinstance(steps[0], n.Select)
+            and steps[0].field == "spec"
+            and not steps[0].optional
+        )
+        if under_spec:
+            if not all(flags[1:]):
+                raise Unsayable("a schema.spec read with only some steps optional")
+            every = ""
+        elif not any(flags[:-1]):
+            every = ""
+        elif all(flags) and root != n.Ident("schema"):
+            every = ", every_step=True"
+        else:
+            raise Unsayable("optional access on only some steps")
+        target, is_expr = self.write(plain)
+        if not is_expr:
+            raise Unsayable("optional field of a constant")
+        return f"cel.default({target}, {self.write(fallback)[0]}{every})"
 
     def _unary(self, node: n.Unary) -> tuple[str, bool]:
         if node.op == "!":
@@ -286,6 +325,15 @@ class _Writer:
             else:
                 self.scope.bound[variable] = previous
         return f"{helper}({target}, lambda {name}: {body})"
+
+
+def _plain(node: n.Node) -> n.Node:
+    """The selection or index chain ``node`` with no optional step."""
+    if isinstance(node, n.Select):
+        return n.Select(_plain(node.operand), node.field)
+    if isinstance(node, n.Index):
+        return n.Index(_plain(node.operand), node.index)
+    return node
 
 
 def _literal(value: n.LiteralValue) -> str:

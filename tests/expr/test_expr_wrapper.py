@@ -238,3 +238,15 @@ def test_string_helpers_render_kro_methods() -> None:
     values = {"schema": {"name": "Web-App", "count": 2, "spec": {"tags": ["a", "b"]}}}
     assert evaluate(cel.lower(name), values) == "web-app"
     assert evaluate(cel.format("%d-%s", count, name), values) == "2-Web-App"
+
+
+def test_default_every_step_makes_each_step_optional_down_to_the_root() -> None:
+    assert cel_text(cel.default(d.status.replicas, 0)) == "d.status.?replicas.orValue(0)"
+    every = cel.default(d.status.replicas, 0, every_step=True)
+    assert cel_text(every) == "d.?status.?replicas.orValue(0)"
+    assert cel_text(cel.default(d.data["k"], "x", every_step=True)) == 'd.?data[?"k"].orValue("x")'
+    # under schema.spec every step is optional already, with or without every_step
+    spec = cel.default(schema.spec.db.host, "h", every_step=True)
+    assert cel_text(spec) == 'schema.spec.?db.?host.orValue("h")'
+    assert evaluate(every, {"d": {"metadata": {}}}) == 0
+    assert evaluate(every, {"d": {"status": {"replicas": 3}}}) == 3

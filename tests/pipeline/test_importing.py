@@ -27,9 +27,19 @@ RGDS = [*sorted([*REFERENCE.glob("example-*-rgd.yaml"), *REFERENCE.glob("e2e/*/r
 
 #: RGDs that cannot round-trip, with why. Empty: every reference RGD comes back the same.
 CANNOT_ROUND_TRIP: dict[str, str] = {}
-#: Fields written as cel.raw, by RGD: kro's optional access (``.?``, ``orValue``) has no Python spelling.
+#: Fields written as cel.raw, by RGD (every other RGD: none). Optional access is ``cel.default`` in the
+#: shapes it renders (``x.?f``, every step under ``schema.spec``, ``every_step=True``); externalref's
+#: ``input.?data.ECHO_VALUE`` (optional in the middle, plain after it) has no Python spelling.
 RAW_FIELDS = {
     "example-externalref-rgd.yaml": {"resources.owned.template.data.ECHO_VALUE"},
+}
+#: The same for kro's v0.9.3 examples: eks-reused reads ``spc.version``, a name it never declares
+#: (kro would refuse it when it compiles), which only cel.raw can carry.
+RAW_FIELDS_OF_EXAMPLES = {
+    "aws/ack-eks-cluster/eks-reused.yaml": {
+        "resources.cluster1.template.spec.version",
+        "resources.cluster2.template.spec.version",
+    },
 }
 
 
@@ -79,14 +89,51 @@ def test_import_round_trips(path: Path) -> None:
     generated = rgd_of_module(result.text, result.name)
     assert _meaning(generated) == _meaning(original)
     raw = {".".join(str(part) for part in site) for site in result.raw}
-    expected = set(RAW_FIELDS.get(path.name, set()))
-    if path == SEED_RGD:
-        # the seed reads readyReplicas with .?/orValue (absent while no pod is ready): raw only there
-        assert raw and all("orValue" in result.text for _ in [0])
-        assert result.text.count("cel.raw(") == len(raw)
-    else:
-        assert raw == expected
-    assert "cel.raw(" not in result.text or raw
+    assert raw == set(RAW_FIELDS.get(path.name, set()))
+    assert result.text.count("cel.raw(") == len(raw)
+
+
+def test_optional_access_is_cel_default() -> None:
+    seed = import_rgd(str(SEED_RGD)).text
+    assert "cel.default(userDeployment.status.observedGeneration, 0, every_step=True)" in seed
+    assert "== cel.default(userDeployment.spec.replicas, 1)" in seed
+    assert "cel.default(r.userDeployment.status.readyReplicas, 0) == r.userDeployment.spec.replicas" in seed
+    assert "cel.size(cel.default(ingress.status.loadBalancer.ingress, [], every_step=True)) > 0" in seed
+
+
+def test_optional_access_under_schema_spec(tmp_path: Path) -> None:
+    rgd = tmp_path / "rgd.yaml"
+    rgd.write_text(
+        """apiVersion: kro.run/v1alpha1
+kind: ResourceGraphDefinition
+metadata: {name: opt}
+spec:
+  schema:
+    apiVersion: v1alpha1
+    kind: Opt
+    spec:
+      db:
+        host: string
+  resources:
+    - id: config
+      template:
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: opt}
+        data:
+          host: ${schema.spec.?db.?host.orValue("localhost")}
+          some: ${schema.spec.db.?host.orValue("x")}
+          url: db-${schema.spec.?db.?host.orValue("localhost")}
+          has: ${string(has(schema.spec.db.host))}
+""",
+        "utf-8",
+    )
+    result = import_rgd(str(rgd))
+    assert '"host": cel.default(schema.spec.db.host, "localhost")' in result.text
+    assert 'cel.template("db-%s", cel.default(schema.spec.db.host, "localhost"))' in result.text
+    assert "cel.string(cel.has(schema.spec.db.host))" in result.text
+    # only the last step optional under schema.spec: cel.default would make every step optional
+    assert {".".join(map(str, site)) for site in result.raw} == {"resources.config.template.data.some"}
 
 
 def _example_files(root: Path) -> list[Path]:
@@ -100,7 +147,8 @@ def _example_files(root: Path) -> list[Path]:
 
 
 def _round_trip_examples(root: Path) -> tuple[list[str], dict[str, str]]:
-    """(examples that round-trip, refused example -> error) for the examples under ``root``."""
+    """(examples that round-trip, refused example -> error) for the examples under ``root``; each
+    passing one has cel.raw at exactly the fields RAW_FIELDS_OF_EXAMPLES lists."""
     passed: list[str] = []
     refused: dict[str, str] = {}
     for path in _example_files(root):
@@ -112,6 +160,8 @@ def _round_trip_examples(root: Path) -> tuple[list[str], dict[str, str]]:
             continue
         generated = rgd_of_module(result.text, result.name)
         assert _meaning(generated) == _meaning(read_rgd(str(path)).body), key
+        raw = {".".join(str(part) for part in site) for site in result.raw}
+        assert raw == RAW_FIELDS_OF_EXAMPLES.get(key, set()), key
         passed.append(key)
     return passed, refused
 
