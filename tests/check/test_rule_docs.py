@@ -71,3 +71,39 @@ def test_every_documented_rule_is_shown_by_a_corpus_file_or_a_named_test() -> No
 
 def test_the_corpus_expects_only_documented_rules() -> None:
     assert _corpus_expectations() <= set(RULES)
+
+
+#: Calls that make a finding (or what becomes one) with the rule as first argument or ``rule=``.
+FINDING_MAKERS = frozenset(
+    {"finding", "warning", "Finding", "_add", "_problem", "TypeProblem", "YamlProblem"}
+)
+
+
+def _rules_in_code() -> dict[str, str]:
+    """Rule name -> ``file:line`` of every finding the package's code makes with a literal rule name."""
+    import ast
+
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / "kro_gen").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name not in FINDING_MAKERS:
+                continue
+            given = [*node.args[:1], *(k.value for k in node.keywords if k.arg == "rule")]
+            for value in given:
+                text = value.value if isinstance(value, ast.Constant) else None
+                if isinstance(text, str) and re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)+", text):
+                    found.setdefault(text, f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_every_rule_the_code_reports_has_a_row() -> None:
+    """Statically, so that a finding no test triggers yet cannot go undocumented (the test session's
+    hook in tests/conftest.py checks the rules and severities of the findings the tests do make)."""
+    in_code = _rules_in_code()
+    assert len(in_code) >= 60, "the scan finds the package's findings"
+    assert "status-condition-output" in in_code  # one the scan found missing from the README
+    missing = {rule: at for rule, at in in_code.items() if rule not in RULES}
+    assert not missing, f"rules with no row in kro_gen/check/rule_docs.py (and the README): {missing}"
