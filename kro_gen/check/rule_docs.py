@@ -212,10 +212,10 @@ SECTIONS: dict[str, tuple[RuleGroup, ...]] = {
                 "runtime-outside-conditions",
             ),
             "v0.9.3 custom conditions: `status.conditions` is a list of `${...}` strings; "
-            "`runtime.newCondition` takes `type` and `status` (`True`/`False`/`Unknown`), optional `reason`, "
-            "`message`, each once, and `runtime.condition(schema, ...)` reads only kro's built-in conditions; "
-            "each entry returns a condition or a list of them; no two entries declare one type; `runtime` "
-            "only in `status.conditions`",
+            "`runtime.newCondition` takes `type` and `status` (`True`/`False`/`Unknown`), optional "
+            "`reason`, `message`, each once, and `runtime.condition(schema, ...)` reads only kro's built-in "
+            "conditions; each entry returns a condition or a list of them; no two entries declare one "
+            "type; `runtime` only in `status.conditions`",
         ),
         RuleGroup(
             ("instance-api-version", "instance-kind", "instance-name", "instance-spec"),
