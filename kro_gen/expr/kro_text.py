@@ -15,6 +15,7 @@ This mirrors kro v0.9.3 ``pkg/graph/parser/cel.go`` (``extractExpressions``) and
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
@@ -40,6 +41,14 @@ def find_expressions(text: str) -> list[ExprSpan]:
     Raises:
         ExpressionError: a ``${`` nested outside a string literal (kro rejects the whole field).
     """
+    if _START not in text:
+        return []
+    return list(_spans(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _spans(text: str) -> tuple[ExprSpan, ...]:
+    """:func:`find_expressions` of one text (cached: a fleet's graphs repeat the same fields)."""
     spans: list[ExprSpan] = []
     start = 0
     while start < len(text):
@@ -53,7 +62,7 @@ def find_expressions(text: str) -> list[ExprSpan]:
             continue
         spans.append(ExprSpan(text[open_at + 2 : close_at], open_at, close_at + 1))
         start = close_at + 1
-    return spans
+    return tuple(spans)
 
 
 def _closing_brace(text: str, open_at: int) -> int | None:

@@ -148,7 +148,7 @@ def plan_project(
     from kro_gen.gitops.layout import RGD_DIR, rgd_path
     from kro_gen.gitops.model import TreePlan
     from kro_gen.pipeline.run import tree_settings
-    from kro_gen.project.loader import definition_files
+    from kro_gen.project.loader import definition_files, forget_definition_modules
     from kro_gen.vcs import committed_blob_ids, repo_root
 
     say = progress or (lambda message: None)
@@ -180,6 +180,7 @@ def plan_project(
     state = _compute(config, files, entries, settings, top, blobs, base, jobs, say)
     if state.kinds_changed:  # a graph's generated kind changed: nothing cached is known to hold
         state = _compute(config, files, {}, settings, top, blobs, base, jobs, say)
+    forget_definition_modules()  # the units hold all later stages need: free the graphs before planning
     plan, findings = _assemble(config, settings, state.units, say)
 
     for path, proof in state.new_proofs.items():

@@ -100,6 +100,19 @@ def load_definitions(
     return _collect(session, [path for path in files if path in session.modules])
 
 
+def forget_definition_modules() -> int:
+    """Drop every definition module loaded so far from ``sys.modules`` (and with it, once nothing else
+    holds them, its graphs, models and built resources); returns how many were dropped.
+
+    A run calls this when its graphs' documents are computed: a fleet's modules are most of its
+    memory, and the next load imports every file afresh anyway.
+    """
+    names = [name for name in sys.modules if name.startswith(_MODULE_PREFIX)]
+    for name in names:
+        del sys.modules[name]
+    return len(names)
+
+
 def check_encoding(path: Path) -> None:
     """Refuse a file that is not valid UTF-8 (or the encoding its ``coding:`` line declares), naming the
     line, the column and the byte offset of the first bad byte."""

@@ -22,6 +22,7 @@ Fields with SimpleSchema problems are kept as far as they parse; the RGD rules r
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -86,7 +87,7 @@ def field_openapi(field: ParsedField) -> dict[str, Any]:
     else:  # object: untyped
         node = {"type": "object", PRESERVE: True}
     if field.default is not MISSING:
-        node["default"] = field.default
+        node["default"] = copy.deepcopy(field.default)  # parsed schemas are shared (memoised)
     if field.enum:
         node["enum"] = list(field.enum)
     for key, value in field.markers:

@@ -100,8 +100,48 @@ class ParsedSchema:
 
 
 def parse_simple_schema(spec: Any, types: Any = None) -> ParsedSchema:
-    """Parse ``spec.schema.spec`` and ``spec.schema.types`` (plain data loaded from YAML)."""
-    return _Parser(types).run(spec)
+    """Parse ``spec.schema.spec`` and ``spec.schema.types`` (plain data loaded from YAML).
+
+    Results are remembered by the exact data (a fleet's graphs and the checks of one graph parse the
+    same schema many times); each call gets its own ``fields`` dict.
+    """
+    key = _plain_key((spec, types))
+    if key is None:
+        return _Parser(types).run(spec)
+    parsed = _parsed(key, spec, types)
+    return replace(parsed, fields=dict(parsed.fields))
+
+
+_MEMO: dict[str, ParsedSchema] = {}
+_MEMO_SIZE = 512
+_LEAVES = (str, int, float, bool, type(None))
+
+
+def _plain_key(value: Any) -> str | None:
+    """An exact text for plain YAML data (its ``repr``: ``1``, ``'1'``, ``True`` and ``1.0`` differ),
+    or None when it holds anything else (whose ``repr`` might not tell values apart)."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        kind = type(item)
+        if kind is dict:
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif kind is list or kind is tuple:
+            todo.extend(item)
+        elif kind not in _LEAVES:
+            return None
+    return repr(value)
+
+
+def _parsed(key: str, spec: Any, types: Any) -> ParsedSchema:
+    found = _MEMO.get(key)
+    if found is None:
+        found = _Parser(types).run(spec)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))  # the oldest entry: the memo stays bounded
+        _MEMO[key] = found
+    return found
 
 
 class _TypeSyntax(ValueError):
