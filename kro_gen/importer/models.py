@@ -70,18 +70,27 @@ class ModelWriter:
         self.classes.append("\n".join(lines))
         return name
 
-    def status_model(self, name: str, body: Mapping[str, Any]) -> str:
-        """A status model: every leaf is ``Any`` (kro infers its type from the expression)."""
+    def status_model(
+        self,
+        name: str,
+        body: Mapping[str, Any],
+        types: Mapping[tuple[str, ...], str] | None = None,
+        prefix: tuple[str, ...] = (),
+    ) -> str:
+        """A status model. A leaf is the Python type in ``types`` (path below ``status`` -> annotation
+        such as ``int`` or ``list[str]``, the type kro infers for its expression), else ``Any``;
+        each is ``T | None = None``, as kro writes a status field only once it resolves."""
         name = self._fresh(name)
         lines = [f"class {name}(BaseModel):"]
         for key, value in body.items():
             if key == "conditions":
                 continue
-            annotation = (
-                self.status_model(name + class_name(str(key)), value) + " | None"
-                if isinstance(value, Mapping)
-                else "Any"
-            )
+            path = (*prefix, str(key))
+            typed = (types or {}).get(path)
+            if isinstance(value, Mapping):
+                annotation = self.status_model(name + class_name(str(key)), value, types, path) + " | None"
+            else:
+                annotation = f"{typed} | None" if typed and typed != "Any" else "Any"
             lines.append(f"    {self._declaration(str(key), annotation, ['default=None'])}")
         if len(lines) == 1:
             lines.append("    pass")

@@ -53,19 +53,36 @@ class ImportedSource:
 
 
 def definition_source(
-    rgd: Mapping[str, Any], origin: str, raw: frozenset[SitePath] = frozenset()
+    rgd: Mapping[str, Any],
+    origin: str,
+    raw: frozenset[SitePath] = frozenset(),
+    status_types: Mapping[tuple[str, ...], str] | None = None,
 ) -> ImportedSource:
     """The definition module for ``rgd`` (an RGD document read from ``origin``).
+
+    Args:
+        rgd: the RGD document.
+        origin: the file name, for the module docstring.
+        raw: fields to write as ``cel.raw`` (the round trip found their Python spelling differs).
+        status_types: path below ``spec.schema.status`` -> the Python annotation of that status
+            field (``int``, ``list[str]``...); other fields are ``Any``.
 
     Raises:
         ImportProblem: a part of the RGD kro-gen cannot say (naming its path).
     """
-    return _Module(rgd, origin, raw).write()
+    return _Module(rgd, origin, raw, status_types or {}).write()
 
 
 class _Module:
-    def __init__(self, rgd: Mapping[str, Any], origin: str, raw: frozenset[SitePath]) -> None:
+    def __init__(
+        self,
+        rgd: Mapping[str, Any],
+        origin: str,
+        raw: frozenset[SitePath],
+        status_types: Mapping[tuple[str, ...], str],
+    ) -> None:
         self.rgd = rgd
+        self.status_types = status_types
         self.origin = origin
         self.forced_raw = raw
         self.raw: dict[SitePath, str] = {}
@@ -106,7 +123,9 @@ class _Module:
         }
         status = _mapping(self.schema.get("status") or {}, "spec.schema.status")
         status_model = (
-            self.models.status_model(kind + "Status" if kind else "Status", status) if status else None
+            self.models.status_model(kind + "Status" if kind else "Status", status, self.status_types)
+            if status
+            else None
         )
         graph = self._graph(name, spec_model, status_model, metadata)
         body = self._resources(spec_model)

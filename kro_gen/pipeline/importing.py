@@ -25,7 +25,7 @@ from kro_gen.importer.models import ImportProblem
 from kro_gen.importer.module import ImportedSource, SitePath, definition_source
 from kro_gen.pipeline.rgd_source import SourceDocument, read_rgd
 
-_ROUNDS = 4
+_ROUNDS = 6
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,16 @@ def import_rgd(reference: str) -> ImportResult:
     document = read_rgd(reference)
     name = str((document.body.get("metadata") or {}).get("name", "graph"))
     forced: frozenset[SitePath] = frozenset()
+    typed = status_annotations(document.body)
     for _ in range(_ROUNDS):
-        source = _source(document, reference, forced)
+        source = _source(document, reference, forced, typed)
         try:
-            generated = rgd_of_module(source.text, name)
+            generated, status_model = rgd_and_status_model(source.text, name)
         except KroGenError as error:
+            if typed and getattr(error, "rule", None) == "status-type":
+                # kro-gen's own type of an expression disagrees with kro's: leave the status untyped
+                typed = {}
+                continue
             raise ConfigError(
                 f"the imported definition of {name} does not build: {error}",
                 location=Location(file=document.where),
@@ -59,6 +64,10 @@ def import_rgd(reference: str) -> ImportResult:
                 rule="import-roundtrip",
             ) from None
         differing = differences(document.body, generated)
+        wrong = status_type_errors(generated, status_model) if typed else set()
+        if wrong:  # a declared type the status-type rule refuses: that field stays Any
+            typed = {path: text for path, text in typed.items() if path not in wrong}
+            continue
         if not differing:
             return ImportResult(formatted(source.text), source.raw, name)
         fixable = {site for path in differing if (site := _site_of(path, source)) is not None}
@@ -79,9 +88,59 @@ def import_rgd(reference: str) -> ImportResult:
     )
 
 
-def _source(document: SourceDocument, reference: str, forced: frozenset[SitePath]) -> ImportedSource:
+def status_annotations(rgd: Mapping[str, Any]) -> dict[tuple[str, ...], str]:
+    """Path below ``spec.schema.status`` -> the Python type of that status field, from the type kro
+    infers for its expression (:func:`kro_gen.check.rgd_kinds.status_types`); fields typed ``dyn``
+    (an unknown kind, a mixed list...) are left out (``Any``)."""
+    from kro_gen.check.rgd_kinds import status_types
+    from kro_gen.registry import SchemaRegistry
+
     try:
-        return definition_source(document.body, Path(reference).name, forced)
+        inferred = status_types(rgd, SchemaRegistry.default())
+    except (ValueError, KroGenError):
+        return {}
+    found: dict[tuple[str, ...], str] = {}
+    for path, cel_type in inferred.items():
+        annotation = python_type(cel_type)
+        if annotation != "Any" and all(isinstance(part, str) for part in path):
+            found[tuple(str(part) for part in path)] = annotation
+    return found
+
+
+def python_type(cel_type: Any) -> str:
+    """A CEL type (:class:`kro_gen.check.cel_types.CelType`) as a Python annotation: ``int``, ``str``,
+    ``bool``, ``float``, ``list[T]``, ``dict[str, T]``; ``Any`` for ``dyn`` and the rest."""
+    from kro_gen.check.cel_types import strip_optional
+
+    value = strip_optional(cel_type)
+    scalar = {
+        "string": "str",
+        "timestamp": "str",
+        "duration": "str",
+        "bytes": "str",
+        "int": "int",
+        "uint": "int",
+        "double": "float",
+        "bool": "bool",
+        "object": "dict[str, Any]",
+    }
+    if value.kind in scalar:
+        return scalar[value.kind]
+    if value.kind == "list":
+        return f"list[{python_type(value.args[0])}]"
+    if value.kind == "map" and strip_optional(value.args[0]).kind == "string":
+        return f"dict[str, {python_type(value.args[1])}]"
+    return "Any"
+
+
+def _source(
+    document: SourceDocument,
+    reference: str,
+    forced: frozenset[SitePath],
+    typed: Mapping[tuple[str, ...], str],
+) -> ImportedSource:
+    try:
+        return definition_source(document.body, Path(reference).name, forced, typed)
     except ImportProblem as problem:
         raise ConfigError(
             f"cannot import {problem}",
@@ -98,8 +157,29 @@ def _source(document: SourceDocument, reference: str, forced: frozenset[SitePath
         ) from None
 
 
+def status_type_errors(rgd: Mapping[str, Any], status_model: Any) -> set[tuple[str, ...]]:
+    """Status paths whose type in ``status_model`` the ``status-type`` rule refuses for ``rgd``."""
+    from kro_gen.check.rgd_kinds import status_types
+    from kro_gen.check.rules_base import RgdView
+    from kro_gen.check.rules_status_types import check_status_types
+    from kro_gen.graph.status import declared_status_types
+    from kro_gen.registry import SchemaRegistry
+
+    declared = declared_status_types(status_model)
+    if not declared:
+        return set()
+    inferred = status_types(rgd, SchemaRegistry.default())
+    view = RgdView(rgd, Location())
+    return {path for path, kind in declared.items() if check_status_types(view, {path: kind}, inferred)}
+
+
 def rgd_of_module(text: str, name: str) -> dict[str, Any]:
     """The RGD that ``kro-gen generate`` emits for the definition module ``text`` (its one graph)."""
+    return rgd_and_status_model(text, name)[0]
+
+
+def rgd_and_status_model(text: str, name: str) -> tuple[dict[str, Any], Any]:
+    """(the RGD, the status model) of the graph of the definition module ``text``."""
     from kro_gen.emit.rgd import rgd_document
     from kro_gen.project.loader import load_definitions
 
@@ -109,7 +189,7 @@ def rgd_of_module(text: str, name: str) -> dict[str, Any]:
         (definitions / "imported.py").write_text(text, "utf-8")
         loaded = load_definitions(definitions)
         graphs = [found.graph for found in loaded if found.graph.name == name] or [f.graph for f in loaded]
-        return rgd_document(graphs[0].build())
+        return rgd_document(graphs[0].build()), graphs[0].status_model
 
 
 def meaning(rgd: Mapping[str, Any]) -> dict[str, Any]:

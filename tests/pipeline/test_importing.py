@@ -11,10 +11,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kro_gen.check.cel_types import BOOL, DOUBLE, DYN, INT, STRING, TIMESTAMP, list_of, map_of, optional_of
 from kro_gen.cli import cli
 from kro_gen.emit.crd import crd_for_rgd
 from kro_gen.errors import ConfigError
-from kro_gen.pipeline.importing import import_rgd, rgd_of_module
+from kro_gen.pipeline import importing
+from kro_gen.pipeline.importing import (
+    import_rgd,
+    python_type,
+    rgd_and_status_model,
+    status_type_errors,
+)
 from kro_gen.pipeline.rgd_source import read_rgd
 from tests.support_canonical import canonical
 
@@ -86,8 +93,9 @@ def test_import_round_trips(path: Path) -> None:
         pytest.skip(CANNOT_ROUND_TRIP[path.name])
     result = import_rgd(str(path))
     original = read_rgd(str(path)).body
-    generated = rgd_of_module(result.text, result.name)
+    generated, status_model = rgd_and_status_model(result.text, result.name)
     assert _meaning(generated) == _meaning(original)
+    assert status_type_errors(generated, status_model) == set()
     raw = {".".join(str(part) for part in site) for site in result.raw}
     assert raw == set(RAW_FIELDS.get(path.name, set()))
     assert result.text.count("cel.raw(") == len(raw)
@@ -99,6 +107,53 @@ def test_optional_access_is_cel_default() -> None:
     assert "== cel.default(userDeployment.spec.replicas, 1)" in seed
     assert "cel.default(r.userDeployment.status.readyReplicas, 0) == r.userDeployment.spec.replicas" in seed
     assert "cel.size(cel.default(ingress.status.loadBalancer.ingress, [], every_step=True)) > 0" in seed
+
+
+def test_status_models_are_typed_as_kro_infers() -> None:
+    webapp = import_rgd(str(REFERENCE / "example-webapp-rgd.yaml")).text
+    assert "    availableReplicas: int | None = None\n" in webapp
+    assert "    url: str | None = None\n" in webapp
+    assert "    deploymentConditions: list[dict[str, Any]] | None = None\n" in webapp
+    seed = import_rgd(str(SEED_RGD)).text
+    assert "    health: str | None = None\n" in seed
+    assert "    ready: bool | None = None\n" in seed
+    # ACK kinds are unknown to kro-gen's registry: kro types them dyn, the model says Any
+    stack = import_rgd(str(REFERENCE / "example-foreach-network-stack-rgd.yaml")).text
+    assert "    vpcId: Any = None\n" in stack
+    assert "    publicSubnetIds: list[Any] | None = None\n" in stack
+
+
+@pytest.mark.parametrize(
+    ("cel_type", "python"),
+    [
+        (INT, "int"),
+        (STRING, "str"),
+        (TIMESTAMP, "str"),
+        (DOUBLE, "float"),
+        (optional_of(BOOL), "bool"),
+        (list_of(map_of(STRING, INT)), "list[dict[str, int]]"),
+        (map_of(STRING, list_of(DYN)), "dict[str, list[Any]]"),
+        (map_of(INT, STRING), "Any"),
+        (DYN, "Any"),
+    ],
+)
+def test_python_type_of_inferred_cel_types(cel_type: object, python: str) -> None:
+    assert python_type(cel_type) == python
+
+
+def test_a_declared_type_kro_gen_refuses_leaves_the_status_untyped(monkeypatch: pytest.MonkeyPatch) -> None:
+    # kro-gen's own type of cel.default(..., 0) is int: a str model field fails the build
+    monkeypatch.setattr(importing, "status_annotations", lambda _: {("availableReplicas",): "str"})
+    text = import_rgd(str(ROOT / "examples" / "webapp" / "rgd.yaml")).text
+    assert "    availableReplicas: Any = None\n" in text
+
+
+def test_a_declared_type_the_status_rule_refuses_stays_any(monkeypatch: pytest.MonkeyPatch) -> None:
+    wrong = {("url",): "int", ("availableReplicas",): "int"}
+    monkeypatch.setattr(importing, "status_annotations", lambda _: wrong)
+    text = import_rgd(str(REFERENCE / "example-webapp-rgd.yaml")).text
+    assert "    url: Any = None\n" in text  # kro infers string: status-type would refuse int
+    assert "    availableReplicas: int | None = None\n" in text
 
 
 def test_optional_access_under_schema_spec(tmp_path: Path) -> None:
@@ -158,8 +213,9 @@ def _round_trip_examples(root: Path) -> tuple[list[str], dict[str, str]]:
         except ConfigError as error:
             refused[key] = str(error)
             continue
-        generated = rgd_of_module(result.text, result.name)
+        generated, status_model = rgd_and_status_model(result.text, result.name)
         assert _meaning(generated) == _meaning(read_rgd(str(path)).body), key
+        assert status_type_errors(generated, status_model) == set(), key
         raw = {".".join(str(part) for part in site) for site in result.raw}
         assert raw == RAW_FIELDS_OF_EXAMPLES.get(key, set()), key
         passed.append(key)
