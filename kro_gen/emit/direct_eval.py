@@ -110,6 +110,19 @@ class Context:
     known: dict[str, Known] = field(default_factory=dict)
     supplied: dict[str, list[tuple[str | int, ...]]] = field(default_factory=dict)
     set_hint: bool = False
+    _cel: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def cel_value(self, name: str, value: Any) -> Any:
+        """``value`` (the schema or a resolved resource, as an activation holds it) converted for
+        cel-python once per render: a resource's fields all read the same values. A different object
+        under the same name is converted again."""
+        from kro_gen.expr.engine import to_cel
+
+        cached = self._cel.get(name)
+        if cached is None or cached[0] is not value:
+            cached = (value, to_cel(value))
+            self._cel[name] = cached
+        return cached[1]
 
     def covers(self, access: Access) -> bool:
         """Whether a supplied path holds what ``access`` reads (a prefix of it; ``[*]`` steps match
@@ -149,6 +162,8 @@ class Evaluation:
             if known.kind is not RefKind.SELECTOR or known.value is not None:
                 self.activation[rid] = known.value
         self.activation.update(bindings or {})
+        #: names whose values are the context's own (not this item's iterators): converted once a render
+        self.shared = frozenset(self.activation) - frozenset(bindings or {})
 
     # -- public --------------------------------------------------------------------------------
     def value(self, value: Any, path: str, fields: Mapping[str, Field]) -> Any:
@@ -210,8 +225,11 @@ class Evaluation:
             self._check(found, access)
         # only what the expression uses: converting the whole activation dominates the cost
         used = {name: self.activation[name] for name in n.free_identifiers(node) if name in self.activation}
+        converted = {
+            name: self.context.cel_value(name, value) for name, value in used.items() if name in self.shared
+        }
         try:
-            return evaluate(node, used)
+            return evaluate(node, used, converted=converted)
         except KroGenError as error:
             raise type(error)(
                 f"in {found.text!r}: {error.message}",

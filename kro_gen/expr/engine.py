@@ -84,6 +84,13 @@ def _compile_node(node: n.Node, text: str) -> CompiledCel:
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
+def _compiled_tree(node: n.Node, text: str) -> CompiledCel:
+    """:func:`_compile_node`, cached by the tree and its text (``text`` tells apart the trees that
+    dataclass equality does not: ``1``, ``1.0`` and ``true``); errors are not cached."""
+    return _compile_node(node, text)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def compile_cel(text: str) -> CompiledCel:
     """Parse kro CEL ``text`` and compile it for cel-python (cached by text).
 
@@ -116,13 +123,14 @@ def check_parses(expression: n.Node | Expr) -> None:
     Raises:
         ExpressionError: naming the CEL text that fails.
     """
-    _check_node_parses(to_node(expression))
+    # Keyed by the text, not the tree: trees compare 1 == 1.0 == true (dataclass equality), texts do not.
+    _check_text_parses(render_cel(to_node(expression)))
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
-def _check_node_parses(node: n.Node) -> None:
-    """:func:`check_parses` of one tree (cached: only trees that pass are remembered)."""
-    text = render_cel(node)
+def _check_text_parses(text: str) -> None:
+    """:func:`check_parses` of one kro text: every step depends on the text alone, so trees that
+    render the same text (a fleet's graphs repeat their expressions) are checked once."""
     try:
         reparsed = parse_cel(text)
     except ExpressionError as error:
@@ -140,8 +148,19 @@ def _check_node_parses(node: n.Node) -> None:
         raise
 
 
+def to_cel(value: object) -> object:
+    """``value`` (plain data) as cel-python values, for :func:`evaluate`'s ``converted``."""
+    from celpy.adapter import json_to_cel
+
+    return json_to_cel(value)  # type: ignore[arg-type]
+
+
 def evaluate(
-    expression: str | n.Node | Expr, activation: Mapping[str, object], *, strict: bool = True
+    expression: str | n.Node | Expr,
+    activation: Mapping[str, object],
+    *,
+    strict: bool = True,
+    converted: Mapping[str, object] | None = None,
 ) -> object:
     """Evaluate kro CEL (text without ``${}``, a node or an Expr) against ``activation``.
 
@@ -150,6 +169,8 @@ def evaluate(
         activation: variable name -> plain value (dicts, lists, str, int, float, bool, None).
         strict: refuse bytes and uint results (kro v0.9.3 crashes on them); False returns
             bytes as ``bytes`` and uint as ``int``.
+        converted: :func:`to_cel` of some of ``activation``'s values, by name, made earlier (a
+            caller that evaluates many expressions over the same values converts them once).
 
     Returns:
         A plain Python value.
@@ -162,7 +183,7 @@ def evaluate(
         compiled = compile_cel(expression)
     else:
         node = to_node(expression)
-        compiled = _compile_node(node, render_cel(node))
+        compiled = _compiled_tree(node, render_cel(node))
     missing = [name for name in n.free_identifiers(compiled.node) if name not in activation]
     if missing:
         raise ExpressionError(
@@ -170,15 +191,19 @@ def evaluate(
             hint=f"known here: {', '.join(sorted(activation)) or 'nothing'}",
             rule="cel-unknown-identifier",
         )
-    return _run(compiled, activation, strict)
+    return _run(compiled, activation, strict, converted or {})
 
 
-def _run(compiled: CompiledCel, activation: Mapping[str, object], strict: bool) -> object:
-    from celpy.adapter import json_to_cel
+def _run(
+    compiled: CompiledCel, activation: Mapping[str, object], strict: bool, converted: Mapping[str, object]
+) -> object:
     from celpy.evaluation import CELEvalError
 
     try:
-        context = {name: json_to_cel(value) for name, value in activation.items()}  # type: ignore[arg-type]
+        context = {
+            name: converted[name] if name in converted else to_cel(value)
+            for name, value in activation.items()
+        }
         result = compiled.program.evaluate(context)
     except CELEvalError as error:
         raise _evaluation_error(compiled.text, error) from error
