@@ -21,16 +21,22 @@ stores and fingerprints:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
 import pickle
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 MAGIC = b"kro-gen cache v1\n"
 CACHE_ENV = "KRO_GEN_CACHE_DIR"
+#: Entries no run has read or written for this many days are deleted by :meth:`CacheStore.prune`.
+MAX_AGE_DAYS = 14
+#: Temporary files older than this (seconds) were left by a killed run: :meth:`CacheStore.prune` deletes them.
+STALE_TEMP_SECONDS = 3600
 #: Packages whose versions are part of every key (their behaviour shapes the output or the checks).
 KEYED_PACKAGES = (
     "pydantic",
@@ -87,7 +93,9 @@ def tool_fingerprint() -> str:
 class CacheStore:
     """Entries of one kind (``units``, ``run``...) in a cache folder; ``None`` as folder stores nothing.
 
-    ``reads`` and ``writes`` count what this store did (tests use them).
+    ``reads`` and ``writes`` count what this store did (tests use them). Reading an entry marks it used
+    (its modification time), so :meth:`prune` keeps what runs still need and drops what they stopped
+    asking for: the cache of a long-lived checkout or CI runner does not grow without end.
     """
 
     def __init__(self, folder: Path | None) -> None:
@@ -103,11 +111,14 @@ class CacheStore:
         """The value stored for ``key``, or ``None`` (missing, unreadable, corrupt or foreign)."""
         if self.folder is None:
             return None
+        path = self._path(kind, key)
         try:
-            data = self._path(kind, key).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
         self.reads += 1
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: prune keeps it
         header = len(MAGIC) + 64
         if not data.startswith(MAGIC) or len(data) < header + 1:
             return None
@@ -138,6 +149,31 @@ class CacheStore:
             temp.unlink(missing_ok=True)
             return
         self.writes += 1
+
+    def prune(self, max_age_days: float = MAX_AGE_DAYS, *, now: float | None = None) -> int:
+        """Delete entries unused for ``max_age_days`` and temporary files a killed run left behind.
+
+        Returns how many files were deleted. Errors (a file another run removes first, a read-only
+        folder) are skipped: pruning is housekeeping, never a reason for a run to fail.
+        """
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        moment = time.time() if now is None else now
+        deleted = 0
+        for kind in sorted(self.folder.iterdir()):
+            if not kind.is_dir():
+                continue
+            for path in sorted(kind.iterdir()):
+                limit = max_age_days * 86400 if path.suffix == ".bin" else STALE_TEMP_SECONDS
+                if path.suffix not in (".bin", ".tmp"):
+                    continue
+                try:
+                    if moment - path.stat().st_mtime > limit:
+                        path.unlink()
+                        deleted += 1
+                except OSError:
+                    continue
+        return deleted
 
     def _ensure_folder(self, folder: Path) -> None:
         assert self.folder is not None

@@ -200,6 +200,7 @@ def plan_project(
         "findings": findings,
     }
     store.write("run", context, run)
+    store.prune()  # entries of graphs, configs or kro-gen versions no run has used for weeks
     reused = "files" if len(state.new_proofs) < len(files) else "none"
     return ProjectPlan(config, settings, plan, findings, reused, [u.name for u in state.live])
 

@@ -187,3 +187,21 @@ def test_the_workflow_pin_matches_the_manifest_generate_writes(tmp_path: Path) -
     done = CliRunner().invoke(cli, ["--project", str(target), "generate"], catch_exceptions=False)
     assert done.exit_code == 0, done.output
     assert _pip_args(_install_script(target), target) == f"pip install kro-gen=={__version__}"
+
+
+def test_both_jobs_keep_the_result_cache_between_runs_before_kro_gen_runs() -> None:
+    workflow = load_yaml(
+        render_workflow(install="pip install kro-gen", definitions="defs", output="out", branch="main")
+    )
+    assert isinstance(workflow, dict)
+    for job in ("check", "regenerate"):
+        steps = workflow["jobs"][job]["steps"]
+        uses = [step.get("uses", "") for step in steps]
+        (cache_at,) = [i for i, name in enumerate(uses) if name.startswith("actions/cache@")]
+        kro_gen_at = min(i for i, step in enumerate(steps) if str(step.get("run", "")).startswith("kro-gen "))
+        assert cache_at < kro_gen_at, job
+        settings = steps[cache_at]["with"]
+        assert settings["path"] == ".kro-gen/cache"  # the folder kro-gen's cache uses by default
+        # a key per commit, restored from the newest earlier one: entries are checked against their inputs
+        assert settings["key"] == "kro-gen-${{ runner.os }}-${{ github.sha }}"
+        assert settings["restore-keys"] == "kro-gen-${{ runner.os }}-"
