@@ -76,7 +76,8 @@ SECTIONS: dict[str, tuple[RuleGroup, ...]] = {
         ),
         RuleGroup(
             ("schema-default-invalid", "schema-default-string-escape"),
-            "defaults of the wrong type; string defaults kro cannot quote",
+            "defaults that are not valid for the field's type; string defaults with a quote, backslash or "
+            "control character (kro wraps them in quotes without escaping)",
         ),
         RuleGroup(("schema-pattern-invalid",), "patterns that are not Go (RE2) regexps"),
         RuleGroup(("schema-untyped-items",), "`[]object` item fields, which nothing checks", WARNING),
@@ -105,7 +106,8 @@ SECTIONS: dict[str, tuple[RuleGroup, ...]] = {
         ),
         RuleGroup(
             ("foreach-shape", "foreach-dimensions", "foreach-iterator-reference", "foreach-type"),
-            "one iterator per dimension, at most 10 dimensions, independent dimensions, list values",
+            "one iterator per dimension, at most 10 dimensions (kro's default limit), independent dimensions "
+            "(no dimension reads another's iterator), list values",
         ),
         RuleGroup(
             (
@@ -131,7 +133,12 @@ SECTIONS: dict[str, tuple[RuleGroup, ...]] = {
             "cluster-scoped instances",
         ),
         RuleGroup(("kro-label",), "`kro.run/` labels on a template are kro's own"),
-        RuleGroup(("kro-reserved-metadata",), "other `kro.run/` metadata on a template", WARNING),
+        RuleGroup(
+            ("kro-reserved-metadata",),
+            "`kro.run/` annotations and `internal.kro.run/` labels or annotations on a template: v0.9.3 "
+            "accepts them, later releases reject them",
+            WARNING,
+        ),
         RuleGroup(("dynamic-map-key",), "`${...}` in a map key (kro never evaluates keys)"),
         RuleGroup(("crd-template-expression",), "expressions in a CRD template outside `metadata`"),
         RuleGroup(("graph-cycle", "self-reference"), "the dependencies form a DAG; no resource reads itself"),
@@ -154,7 +161,8 @@ SECTIONS: dict[str, tuple[RuleGroup, ...]] = {
         ),
         RuleGroup(
             ("includewhen-resource-reference",),
-            "includeWhen reading a resource (only kro ≥ 0.9.0)",
+            "includeWhen reading a resource: only kro ≥ 0.9.0 accepts it, and a volatile status field makes "
+            "the resource flap",
             WARNING,
         ),
         RuleGroup(

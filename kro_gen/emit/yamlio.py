@@ -21,8 +21,10 @@ of the offending value, so an unrendered expression object can never reach a fil
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
+import pickle
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -31,7 +33,7 @@ from kro_gen.emit.yamlfast import fast_document
 from kro_gen.emit.yamlstyle import scalar_style
 from kro_gen.errors import Location, ValidationError
 
-__all__ = ["dump_all", "dump_yaml", "recording_dumps", "scalar_style"]
+__all__ = ["dump_all", "dump_key", "dump_yaml", "recording_dumps", "reusing_dumps", "scalar_style"]
 
 
 def _plain(value: Any, path: str) -> Any:
@@ -147,23 +149,63 @@ def dump_yaml(doc: Any, *, header: str | None = None, pure: bool = False) -> str
     Raises:
         ValidationError: ``doc`` holds something that is not plain data (the error names its path).
     """
-    text = _header_lines(header) + _dump_one(doc, pure, [])
+    key = dump_key(doc, header) if _reusers and not pure else None
+    if key is None:
+        text = _header_lines(header) + _dump_one(doc, pure, [])
+    else:
+        earlier, seen = _reusers[-1]
+        found = earlier.get(key) or seen.get(key)
+        text = found if found is not None else _header_lines(header) + _dump_one(doc, pure, [])
+        seen[key] = text
     if _recorders:
-        body = _plain(doc, "")
+        body = doc if type(doc) is dict else _plain(doc, "")  # a dict is recorded as it is, not copied
         for recorder in _recorders:
             recorder[text] = body
     return text
 
 
 _recorders: list[dict[str, Any]] = []
+_reusers: list[tuple[Mapping[str, str], dict[str, str]]] = []
+
+
+def dump_key(doc: Any, header: str | None) -> str | None:
+    """A digest identifying ``doc`` (values *and* types, in order) and ``header``; ``None`` if unpicklable.
+
+    Equal keys mean equal pickles, so equal data of equal types: :func:`dump_yaml` writes the same text
+    for both. (Equal data may get different keys -- pickle records shared references -- which only
+    costs a dump.)
+    """
+    try:
+        data = pickle.dumps((doc, header), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an object pickle cannot write: dump it (and let dump_yaml name the problem)
+        return None
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+@contextmanager
+def reusing_dumps(earlier: Mapping[str, str]) -> Iterator[dict[str, str]]:
+    """Within the block, :func:`dump_yaml` returns the text an identical document was dumped to before.
+
+    ``earlier`` maps :func:`dump_key` keys to texts (what an earlier run's block yielded); the block
+    yields the keys and texts of this block's dumps, to give the next run. Dumping is the biggest cost
+    of planning a tree whose graphs mostly did not change; a key costs a C pickle and a hash.
+    """
+    seen: dict[str, str] = {}
+    _reusers.append((earlier, seen))
+    try:
+        yield seen
+    finally:
+        _reusers.pop()
 
 
 @contextmanager
 def recording_dumps() -> Iterator[dict[str, Any]]:
     """Within the block, every :func:`dump_yaml` result is recorded: text -> the plain data it holds.
 
-    The data is what reading the text back gives (the dumper's round trip is property-tested), so a
-    reader of just-planned files (the rollout model) can skip parsing them.
+    The data is what reading the text back gives (the dumper's round trip is property-tested; tuples
+    read back as lists), so a reader of just-planned files (the rollout model) can skip parsing them.
+    A ``dict`` document is recorded itself, not a copy: within the block, do not change a document
+    after dumping it.
     """
     recorder: dict[str, Any] = {}
     _recorders.append(recorder)

@@ -17,7 +17,7 @@ be healthy, pruning runs in reverse):
 
 from __future__ import annotations
 
-import copy
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -68,13 +68,27 @@ def instance_wave(depth: int) -> int:
 
 
 def contains_expression(value: Any) -> bool:
-    """True when any string inside ``value`` holds ``${`` (which Flux post-build would try to substitute)."""
+    """True when any string inside ``value`` holds ``${`` (which Flux post-build would try to substitute).
+
+    Keys count too. Plain data is scanned as its JSON text (C code; ``$`` and ``{`` are never escaped
+    and no two strings touch in it, so ``${`` occurs in the text exactly when it occurs in a string);
+    anything JSON cannot write is walked.
+    """
+    try:
+        return "${" in json.dumps(value)
+    except (TypeError, ValueError):
+        return _walk_contains_expression(value)
+
+
+def _walk_contains_expression(value: Any) -> bool:
     if isinstance(value, str):
         return "${" in value
     if isinstance(value, Mapping):
-        return any(contains_expression(key) or contains_expression(item) for key, item in value.items())
+        return any(
+            _walk_contains_expression(key) or _walk_contains_expression(item) for key, item in value.items()
+        )
     if isinstance(value, (list, tuple)):
-        return any(contains_expression(item) for item in value)
+        return any(_walk_contains_expression(item) for item in value)
     return False
 
 
@@ -121,14 +135,18 @@ def _merge_options(existing: str, added: str) -> str:
 
 
 def stamp(body: Mapping[str, Any], annotations: Mapping[str, str], where: Location) -> dict[str, Any]:
-    """A deep copy of ``body`` with ``annotations`` added to ``metadata.annotations``.
+    """A copy of ``body`` with ``annotations`` added to ``metadata.annotations``; ``body`` is not changed.
 
-    Annotations already present are kept first, in their order. ``argocd.argoproj.io/sync-options``
+    Only the path that changes is copied (the object, its ``metadata`` and the annotations); the rest
+    is shared with ``body``, so neither may be changed in place afterwards (the planner only dumps
+    it). Annotations already present are kept first, in their order. ``argocd.argoproj.io/sync-options``
     values are merged (comma-separated, no duplicates). Any other annotation that is already set to a
     different value is an error: kro-gen never overrides a value silently.
     """
-    stamped = copy.deepcopy(dict(body))
-    metadata = stamped.setdefault("metadata", {})
+    stamped = dict(body)
+    metadata = stamped.get("metadata", {})
+    if isinstance(metadata, Mapping):
+        metadata = stamped["metadata"] = dict(metadata)
     if not isinstance(metadata, dict):
         raise ValidationError(
             "metadata is not a mapping", location=where, hint="emit metadata as a dict", rule="object-shape"

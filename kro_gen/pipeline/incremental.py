@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -145,6 +145,7 @@ def plan_project(
     Raises:
         KroGenError: a definition, configuration or check error, as :func:`kro_gen.pipeline.generate`.
     """
+    from kro_gen.emit.yamlio import reusing_dumps
     from kro_gen.gitops.layout import RGD_DIR, rgd_path
     from kro_gen.gitops.model import TreePlan
     from kro_gen.pipeline.run import tree_settings
@@ -181,7 +182,12 @@ def plan_project(
     if state.kinds_changed:  # a graph's generated kind changed: nothing cached is known to hold
         state = _compute(config, files, {}, settings, top, blobs, base, jobs, say)
     forget_definition_modules()  # the units hold all later stages need: free the graphs before planning
-    plan, findings = _assemble(config, settings, state.units, say)
+    if store.folder is None:
+        plan, findings = _assemble(config, settings, state.units, say)
+        dumps: dict[str, str] = {}
+    else:  # files whose documents did not change are not dumped again: their text is the last run's
+        with reusing_dumps(_earlier_dumps(run)) as dumps:
+            plan, findings = _assemble(config, settings, state.units, say)
 
     for path, proof in state.new_proofs.items():
         units = state.by_file[path]
@@ -197,12 +203,28 @@ def plan_project(
         "proofs": run_proofs,
         "blobs": graph_blobs,
         "plan": _pack(plan.files),
+        "dumps": _dump_paths(dumps, plan.files),
         "findings": findings,
     }
     store.write("run", context, run)
     store.prune()  # entries of graphs, configs or kro-gen versions no run has used for weeks
     reused = "files" if len(state.new_proofs) < len(files) else "none"
     return ProjectPlan(config, settings, plan, findings, reused, [u.name for u in state.live])
+
+
+def _earlier_dumps(run: Any) -> dict[str, str]:
+    """The dump keys of the last run's files and their texts (none when its record is unusable)."""
+    try:
+        files = _unpack(run["plan"])
+        return {key: files[path] for key, path in run["dumps"].items()}
+    except Exception:  # no record, one without dumps, or one that does not fit: dump everything
+        return {}
+
+
+def _dump_paths(dumps: Mapping[str, str], files: Mapping[str, str]) -> dict[str, str]:
+    """Each dump key of this run -> a planned path holding its text (dumps no file holds are left out)."""
+    where = {text: path for path, text in files.items()}
+    return {key: where[text] for key, text in dumps.items() if text in where}
 
 
 def _pack(files: Any) -> bytes:

@@ -210,3 +210,24 @@ def test_stream_is_utf8_text() -> None:
     out = dump_yaml({"name": "ünï ✓"})
     assert out == "name: ünï ✓\n"
     assert pyyaml.safe_load(io.StringIO(out)) == {"name": "ünï ✓"}
+
+
+def test_reusing_dumps_returns_an_earlier_text_for_the_same_document_and_types() -> None:
+    from kro_gen.emit.yamlio import dump_key, reusing_dumps
+
+    doc = {"kind": "ConfigMap", "data": {"a": "1"}}
+    key = dump_key(doc, "h")
+    assert key is not None and key == dump_key({"kind": "ConfigMap", "data": {"a": "1"}}, "h")
+    assert key not in (dump_key(doc, "other header"), dump_key({"kind": "ConfigMap", "data": {"a": 1}}, "h"))
+    with reusing_dumps({key: "# the earlier text\n"}) as seen:
+        assert dump_yaml(doc, header="h") == "# the earlier text\n"  # reused, not dumped
+        fresh = dump_yaml({"kind": "Secret"})
+    assert fresh == "kind: Secret\n"
+    assert seen[key] == "# the earlier text\n" and seen[str(dump_key({"kind": "Secret"}, None))] == fresh
+    assert dump_yaml(doc, header="h") == "# h\nkind: ConfigMap\ndata:\n  a: '1'\n"  # outside: dumped
+
+
+def test_dump_key_is_none_for_what_pickle_cannot_write() -> None:
+    from kro_gen.emit.yamlio import dump_key
+
+    assert dump_key({"f": lambda: 1}, None) is None

@@ -308,3 +308,29 @@ def test_parallel_errors_come_in_the_serial_order(tmp_path: Path, monkeypatch: p
         errors.append((str(failed.value), [(str(f.location), f.message) for f in findings]))
     assert errors[0] == errors[1]
     assert "microservices-app-0002" in repr(errors[1]) and "microservices-app-0004" in repr(errors[1])
+
+
+def test_a_run_dumps_only_the_documents_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kro_gen.emit import yamlio
+
+    root = project(tmp_path)
+    run(root)
+    dumped: list[str] = []
+    real = yamlio._dump_one
+
+    def spy(doc: Any, pure: bool, yaml: list[Any]) -> str:
+        text = real(doc, pure, yaml)
+        dumped.append(text)
+        return text
+
+    monkeypatch.setattr(yamlio, "_dump_one", spy)
+    edit(root / "definitions" / "solo.py", REPLICAS_3, REPLICAS_4)
+    again = run(root)
+    assert again.computed == ["solo"]
+    assert any("replicas: 4" in text for text in dumped)  # the changed Deployment was dumped
+    # only documents of solo, and the tree's shared files that list it, were dumped again
+    assert dumped and all("solo" in text for text in dumped), dumped
+    assert len(dumped) < len(again.plan.files) / 2
+    dumped.clear()
+    assert dict(again.plan.files) == reference(root)  # without the cache every document is dumped
+    assert len(dumped) >= len(again.plan.files) - 1  # (all but the README, which is not YAML)
