@@ -69,6 +69,7 @@ __all__ = [
     "new_condition",
     "not_",
     "or_",
+    "present",
     "raw",
     "replace",
     "size",
@@ -216,6 +217,32 @@ def default(field: T | None, fallback: T, *, every_step: bool = False) -> T:
     fallback_type = type_of(fallback)
     hint = field._type if isinstance(field, Expr) and field._type == fallback_type else fallback_type
     return _typed(Expr(n.Method(node, "orValue", (to_node(fallback),)), hint))
+
+
+def present(value: T | None) -> T:
+    """``value`` read as it is, typed without ``None``: the CEL is unchanged (no ``?``, no fallback).
+
+    An optional spec field (``host: str | None = None``: neither required nor defaulted) is
+    ``str | None`` for type checkers, so Python operators, attributes and indexes on it are mypy errors
+    (``schema.spec.prefix + "-x"``, ``schema.spec.db.host``, ``schema.spec.zones[0]``). ``present``
+    says the expression reads the field as it is, as a hand-written RGD does: where kro evaluates it,
+    the value is there (kro does not evaluate an expression on an absent field to null; it waits).
+
+    >>> from kro_gen.expr.fields import field_value
+    >>> field_value(present(raw("schema.spec.prefix", "string")) + "-x")
+    '${schema.spec.prefix + "-x"}'
+
+    It only changes the type: kro-gen's ``spec-field-optional-read`` rule still reports an optional
+    field read unguarded (an error in kro-gen's own graphs). To guard the read, use :func:`default`
+    or :func:`has` instead; inside ``cel.default(...)`` every step under ``schema.spec`` stays optional
+    (``cel.default(present(schema.spec.db).host, "h")`` is ``schema.spec.?db.?host.orValue("h")``).
+    """
+    if value is None:
+        raise ExpressionError(
+            "cel.present(None): a Python None is never present",
+            hint="pass a value read from schema or a resource, such as schema.spec.prefix",
+        )
+    return value
 
 
 def size(value: object) -> int:

@@ -24,6 +24,7 @@ from typing import Any
 
 from kro_gen.importer.literals import py_literal, py_string
 from kro_gen.importer.names import RESERVED, class_name, field_name
+from kro_gen.importer.pytypes import PLAIN, PyType
 from kro_gen.schema.marker_checks import check_markers
 from kro_gen.schema.markers import Marker, parse_markers, split_field
 from kro_gen.schema.parse import parse_type_text
@@ -58,12 +59,18 @@ class ModelWriter:
     uses: set[str] = field(default_factory=set)
     #: field path (kro names) -> kro kind of every scalar field, for typing expressions
     kinds: dict[tuple[str, ...], str] = field(default_factory=dict)
+    #: spec model class -> kro field name -> the field's Python type (``T | None`` or not, its model)
+    fields: dict[str, dict[str, PyType]] = field(default_factory=dict)
 
     def model(self, name: str, body: Mapping[str, Any], path: tuple[str, ...], custom: bool = False) -> str:
         """Write the class ``name`` for the nested map ``body``; returns the class name used."""
         name = self._fresh(name, custom)
         lines = [f"class {name}(BaseModel):"]
-        fields = [self.field(key, value, (*path, str(key))) for key, value in body.items()]
+        types = self.fields.setdefault(name, {})
+        fields = []
+        for key, value in body.items():
+            line, types[str(key)] = self.field(key, value, (*path, str(key)))
+            fields.append(line)
         lines.extend(f"    {line}" for line in fields)
         if not fields:
             lines.append("    pass")
@@ -104,14 +111,14 @@ class ModelWriter:
         self.names.add(candidate)
         return candidate
 
-    def field(self, key: str, value: Any, path: tuple[str, ...]) -> str:
-        """One field line (``name: T = Field(...)``)."""
+    def field(self, key: str, value: Any, path: tuple[str, ...]) -> tuple[str, PyType]:
+        """One field line (``name: T = Field(...)``) and the field's type."""
         where = ".".join(path)
         if isinstance(value, Mapping):
             model = self.model(class_name(key), value, path)
             if self._required_inside(value):
-                return self._declaration(key, f"{model} | None", ["default=None"])
-            return self._declaration(key, model, [f"default_factory={model}"])
+                return self._declaration(key, f"{model} | None", ["default=None"]), PyType(True, model)
+            return self._declaration(key, model, [f"default_factory={model}"]), PyType(model=model)
         if not isinstance(value, str):
             raise _problem(where, f"a field must be a type string or a map, not {type(value).__name__}")
         type_text, marker_text = split_field(value)
@@ -119,41 +126,47 @@ class ModelWriter:
             own = parse_markers(marker_text) if marker_text is not None else []
         except ValueError as error:
             raise _problem(where, str(error)) from None
-        annotation, kind, inherited, unique = self.type_of(type_text, where, path)
+        annotation, kind, inherited, unique, typed = self.type_of(type_text, where, path)
         markers = [*inherited, *own]
-        return self._scalar_field(key, annotation, kind, markers, unique, where)
+        return self._scalar_field(key, annotation, kind, markers, unique, where, typed)
 
-    def type_of(self, text: str, where: str, path: tuple[str, ...]) -> tuple[str, str, list[Marker], bool]:
-        """(annotation, kro kind, markers of an alias type, uniqueItems) of a type text."""
+    def type_of(
+        self, text: str, where: str, path: tuple[str, ...]
+    ) -> tuple[str, str, list[Marker], bool, PyType]:
+        """(annotation, kro kind, markers of an alias type, uniqueItems, its type) of a type text."""
         wrappers, base = parse_type_text(text)
         inherited: list[Marker] = []
+        typed = PLAIN
         if base in _SCALARS:
             annotation, kind = _SCALARS[base], base
         elif base in self.types:
-            annotation, kind, inherited = self._custom(base, where, path if not wrappers else None)
+            annotation, kind, inherited, typed = self._custom(base, where, path if not wrappers else None)
         else:
             raise _problem(where, f"unknown type {base!r}")
         if wrappers and kind not in ("struct",) and any(key == "enum" for key, _ in inherited):
             raise _problem(where, "an enum type inside a list or map is not supported by the importer")
         for wrapper in reversed(wrappers):
             annotation = f"list[{annotation}]" if wrapper == "list" else f"dict[str, {annotation}]"
+            typed = PyType(item=typed, keyed=wrapper != "list")
         if wrappers:
             kind = wrappers[0]
         elif kind != "struct":
             self.kinds[path] = kind
-        return annotation, kind, inherited if not wrappers else [], False
+        return annotation, kind, inherited if not wrappers else [], False, typed
 
-    def _custom(self, name: str, where: str, path: tuple[str, ...] | None) -> tuple[str, str, list[Marker]]:
+    def _custom(
+        self, name: str, where: str, path: tuple[str, ...] | None
+    ) -> tuple[str, str, list[Marker], PyType]:
         body = self.types[name]
         if isinstance(body, Mapping):
             if name not in self.done:
                 self.done[name] = ""  # placeholder against recursion
                 self.done[name] = self.model(name, body, ("types", name), custom=True)
-            return self.done[name], "struct", []
+            return self.done[name], "struct", [], PyType(model=self.done[name] or None)
         type_text, marker_text = split_field(str(body))
         markers = parse_markers(marker_text) if marker_text is not None else []
-        annotation, kind, inherited, _ = self.type_of(type_text, where, path or ("types", name))
-        return annotation, kind, [*inherited, *markers]
+        annotation, kind, inherited, _, typed = self.type_of(type_text, where, path or ("types", name))
+        return annotation, kind, [*inherited, *markers], typed
 
     def _required_inside(self, body: Mapping[str, Any]) -> bool:
         for value in body.values():
@@ -172,8 +185,15 @@ class ModelWriter:
         return False
 
     def _scalar_field(
-        self, key: str, annotation: str, kind: str, markers: list[Marker], unique: bool, where: str
-    ) -> str:
+        self,
+        key: str,
+        annotation: str,
+        kind: str,
+        markers: list[Marker],
+        unique: bool,
+        where: str,
+        typed: PyType,
+    ) -> tuple[str, PyType]:
         facts = check_markers(markers, kind)
         if facts.problems:
             raise _problem(where, facts.problems[0][1])
@@ -228,7 +248,8 @@ class ModelWriter:
         elif not facts.required:
             annotation = f"{annotation} | None"
             arguments.insert(0, "default=None")
-        return self._declaration(key, annotation, arguments)
+            typed = typed.as_optional()
+        return self._declaration(key, annotation, arguments), typed
 
     def _declaration(self, key: str, annotation: str, arguments: list[str]) -> str:
         name = field_name(key)

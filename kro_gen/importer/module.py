@@ -107,6 +107,7 @@ class _Module:
             or "selector" in (_mapping(item.get("externalRef") or {}, "externalRef").get("metadata") or {})
         )
         self.strings: set[str] = set()
+        self.spec_class: str | None = None
 
     # -- the whole module ------------------------------------------------------------------------
     def write(self) -> ImportedSource:
@@ -116,6 +117,7 @@ class _Module:
         spec_model = self.models.model(
             kind + "Spec" if kind else "Spec", _mapping(self.schema.get("spec") or {}, "spec.schema.spec"), ()
         )
+        self.spec_class = spec_model
         self.strings = {
             "schema.spec." + ".".join(path)
             for path, found in self.models.kinds.items()
@@ -237,7 +239,7 @@ class _Module:
                         self.strings.add(name)
                 iterators[name] = declared[name]
         scope_names = {"schema": "schema", **{r: self.variables[r] for r in self.ids}, **iterators}
-        scope = Scope(scope_names, frozenset(self.ids), self.collections, frozenset(self.strings))
+        scope = self._scope(scope_names, frozenset(self.ids), self.collections)
         base: SitePath = ("resources", rid)
         arguments: list[str] = []
         if "template" in item:
@@ -256,7 +258,7 @@ class _Module:
                 if key == "readyWhen":
                     texts.append(self._ready(condition, rid, scope, site))
                 else:
-                    texts.append(self._value(condition, scope, site, "            "))
+                    texts.append(self._value(condition, scope, site, "            ", condition=True))
             arguments.append(f"{option}=[{', '.join(texts)}]")
         if item.get("forEach"):
             pairs = []
@@ -290,14 +292,14 @@ class _Module:
         subject = "each" if rid in self.collections else rid
         parameter = self.variables[rid] if subject == rid else "each"
         names = {**scope.names, subject: parameter}
-        inner = Scope(names, scope.resources - {subject}, scope.collections - {subject}, scope.strings)
+        inner = self._scope(names, scope.resources - {subject}, scope.collections - {subject})
         text = self._value(condition, inner, site, "            ")
         return f"lambda {parameter}: {text}"
 
     # -- status ----------------------------------------------------------------------------------
     def _status(self, spec: str, status: Mapping[str, Any]) -> str:
         names = {"schema": "schema", **{rid: f"r.{rid}" for rid in self.ids}}
-        scope = Scope(names, frozenset(self.ids), self.collections, frozenset(self.strings))
+        scope = self._scope(names, frozenset(self.ids), self.collections)
         value = self._value(dict(status), scope, ("status",), "    ")
         return (
             "@app.status\n"
@@ -306,7 +308,20 @@ class _Module:
         )
 
     # -- values ----------------------------------------------------------------------------------
-    def _value(self, value: Any, scope: Scope, site: SitePath, indent: str) -> str:
+    def _scope(
+        self, names: Mapping[str, str], resources: frozenset[str], collections: frozenset[str]
+    ) -> Scope:
+        return Scope(
+            names,
+            resources,
+            collections,
+            frozenset(self.strings),
+            models=self.models.fields,
+            spec_model=self.spec_class,
+        )
+
+    def _value(self, value: Any, scope: Scope, site: SitePath, indent: str, condition: bool = False) -> str:
+        """The Python of a field's value; ``condition``: it must be a ``bool | Expr`` (``include_when``)."""
         if isinstance(value, Mapping):
             if not value:
                 return "{}"
@@ -330,15 +345,15 @@ class _Module:
         parsed = parse_field(value)
         if isinstance(parsed, str):
             return py_literal(parsed)
-        return self._expression(parsed, scope, site)
+        return self._expression(parsed, scope, site, condition)
 
-    def _expression(self, node: n.Node, scope: Scope, site: SitePath) -> str:
+    def _expression(self, node: n.Node, scope: Scope, site: SitePath, condition: bool = False) -> str:
         self.sites.add(site)
         if site not in self.forced_raw:
             try:
                 if isinstance(node, n.Template):
                     return template_python(node.parts, scope)
-                return python_of(node, scope)
+                return python_of(node, scope, condition)
             except Unsayable as reason:
                 self.raw[site] = str(reason)
         else:

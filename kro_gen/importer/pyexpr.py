@@ -4,9 +4,12 @@ References stay references (``schema.spec.x``, a resource's variable, ``r.<id>``
 ``for_each`` iterator's ``cel.var``), operators stay operators, ``?:`` is ``cel.cond``, ``&&``/``||``/
 ``!`` are ``cel.and_``/``cel.or_``/``cel.not_``, calls and methods go through the ``cel`` helpers,
 comprehensions are ``cel.map_(xs, lambda x: ...)``, string templates are f-strings, ``.?f.orValue(v)``
-is ``cel.default`` in the shapes it renders. What has no Python spelling (other optional access,
-two-variable comprehensions, an operator between two literals...) raises :class:`Unsayable`; the
-caller then writes that field as ``cel.raw(...)``.
+is ``cel.default`` in the shapes it renders. Where a spec field the models declare ``T | None`` (kro's
+optional field) is used with an operator (but ``==``/``!=``), an attribute, an index, as a condition
+or as a comprehension's list, it is ``cel.present(...)``: the same CEL, typed without ``None`` for
+mypy. What has no Python spelling (other optional access, two-variable comprehensions, an operator
+between two literals...) raises :class:`Unsayable`; the caller then writes that field as
+``cel.raw(...)``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from kro_gen.expr import nodes as n
 from kro_gen.expr.render import render_cel
 from kro_gen.importer.literals import py_string
 from kro_gen.importer.names import is_identifier
+from kro_gen.importer.pytypes import PLAIN, ModelFields, PyType
 
 
 class Unsayable(ValueError):
@@ -35,6 +39,10 @@ _METHODS = {
 }
 _MACROS = {"map": "cel.map_", "filter": "cel.filter_", "all": "cel.all_", "exists": "cel.exists"}
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+#: Python operators whose operands may be ``None`` for mypy (every other one refuses ``T | None``).
+_NONE_OPERATORS = frozenset({"==", "!="})
+#: ``cel`` helpers whose arguments are conditions (``bool | Expr``: not ``bool | None``).
+_CONDITION_HELPERS = frozenset({"cel.and_", "cel.or_", "cel.not_"})
 _PRECEDENCE = {"*": 5, "/": 5, "%": 5, "+": 4, "-": 4, **dict.fromkeys(_COMPARISONS, 3)}
 #: Fields a resource variable reads as attributes; any other top-level field is ``var["field"]``.
 RESOURCE_ATTRIBUTES = frozenset({"metadata", "spec", "status", "data"})
@@ -49,6 +57,8 @@ class Scope:
         resources: CEL identifiers that are resources (their top fields are read specially).
         collections: resources that are lists (``forEach``): a bare reference is ``.each()``.
         strings: CEL text of references known to be strings (no ``string()`` in f-strings).
+        models: the spec models' fields (class -> kro field -> type), to find ``T | None`` reads.
+        spec_model: the class of ``schema.spec``.
     """
 
     names: Mapping[str, str]
@@ -56,18 +66,21 @@ class Scope:
     collections: frozenset[str] = frozenset()
     strings: frozenset[str] = frozenset()
     bound: dict[str, str] = field(default_factory=dict)
+    models: ModelFields = field(default_factory=dict)
+    spec_model: str | None = None
 
 
-def python_of(node: n.Node, scope: Scope) -> str:
-    """The Python expression that builds ``node``.
+def python_of(node: n.Node, scope: Scope, condition: bool = False) -> str:
+    """The Python expression that builds ``node`` (a condition, ``bool | Expr``, when ``condition``).
 
     Raises:
         Unsayable: no Python spelling (see the module docstring).
     """
-    text, is_expr = _Writer(scope).write(node)
+    writer = _Writer(scope)
+    text, is_expr = writer.write(node)
     if not is_expr:
         raise Unsayable("a constant expression")
-    return text
+    return writer.present(node, text) if condition else text
 
 
 def template_python(parts: tuple[str | n.Node, ...], scope: Scope) -> str:
@@ -104,6 +117,39 @@ def template_python(parts: tuple[str | n.Node, ...], scope: Scope) -> str:
 class _Writer:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
+        #: comprehension variable -> the Python type of what it binds
+        self.bound_types: dict[str, PyType] = {}
+
+    def type_of(self, node: n.Node) -> PyType:
+        """The Python type of the text written for ``node``, as far as ``T | None`` goes: a spec field
+        the models declare optional, through models, lists, maps and comprehension variables.
+        :data:`PLAIN` for what is never ``None`` for mypy (or not known to be)."""
+        if isinstance(node, n.Ident):
+            return self.bound_types.get(node.name, PLAIN) if node.name in self.scope.bound else PLAIN
+        if isinstance(node, n.Select) and not node.optional:
+            root = node.operand == n.Ident("schema") and "schema" not in self.scope.bound
+            if root and node.field == "spec":
+                return PyType(model=self.scope.spec_model)
+            model = self.type_of(node.operand).model
+            return self.scope.models.get(model, {}).get(node.field, PLAIN) if model is not None else PLAIN
+        if isinstance(node, n.Index) and not node.optional:
+            return self.type_of(node.operand).item or PLAIN
+        if isinstance(node, n.Cond):  # cel.cond(c, a, b) is the join of a's and b's types (None: optional)
+            then, otherwise = (
+                PyType(optional=True) if branch == n.Literal(None) else self.type_of(branch)
+                for branch in (node.then, node.otherwise)
+            )
+            return then if then == otherwise else PyType(optional=then.optional or otherwise.optional)
+        if isinstance(node, n.Method) and node.function == "orValue" and len(node.args) == 1:
+            # cel.default(x, v): x's type without None, or with it when the fallback may be None
+            value = self.type_of(_plain(node.target))
+            return PyType(self.type_of(node.args[0]).optional, value.model, value.item, value.keyed)
+        return PLAIN
+
+    def present(self, node: n.Node, text: str) -> str:
+        """``text``, the Python of ``node``, as ``cel.present(text)`` when it is ``T | None``: where
+        it is used with an operator, an attribute, an index, as a condition or a comprehension's list."""
+        return f"cel.present({text})" if self.type_of(node).optional else text
 
     def is_string(self, node: n.Node) -> bool:
         if isinstance(node, n.Call) and node.function == "string":
@@ -201,6 +247,8 @@ class _Writer:
         text, is_expr = self.write(node)
         if not is_expr:
             raise Unsayable("field of a constant")
+        if self.type_of(node).optional:
+            return self.present(node, text)
         if isinstance(node, n.Binary | n.Unary | n.Cond):
             return f"({text})"
         return text
@@ -265,6 +313,8 @@ class _Writer:
             text, is_expr = self.write(node.operand)
             if not is_expr:
                 raise Unsayable("negated constant")
+            if self.type_of(node.operand).optional:
+                return f"-{self.present(node.operand, text)}", True
             wrap = isinstance(node.operand, n.Binary | n.Cond)
             return (f"-({text})" if wrap else f"-{text}"), True
         raise Unsayable(f"unary {node.op}")
@@ -290,11 +340,13 @@ class _Writer:
             if not right_expr:
                 raise Unsayable("an operator between two constants")
             left = f"cel.lit({left})"
-        left = self._wrapped(node.left, left, precedence, right_side=False)
-        right = self._wrapped(node.right, right, precedence, right_side=True)
+        left = self._wrapped(node.left, left, precedence, right_side=False, op=node.op)
+        right = self._wrapped(node.right, right, precedence, right_side=True, op=node.op)
         return f"{left} {node.op} {right}", True
 
-    def _wrapped(self, child: n.Node, text: str, parent: int, right_side: bool) -> str:
+    def _wrapped(self, child: n.Node, text: str, parent: int, right_side: bool, op: str) -> str:
+        if op not in _NONE_OPERATORS and self.type_of(child).optional:
+            return self.present(child, text)  # a call: no parentheses needed
         if isinstance(child, n.Binary):
             mine = _PRECEDENCE.get(child.op)
             if mine is None:
@@ -306,17 +358,25 @@ class _Writer:
         return text
 
     def _call(self, helper: str, args: tuple[n.Node, ...]) -> str:
-        return f"{helper}({', '.join(self.write(arg)[0] for arg in args)})"
+        texts = [self.write(arg)[0] for arg in args]
+        if helper in _CONDITION_HELPERS:
+            texts = [self.present(arg, text) for arg, text in zip(args, texts, strict=True)]
+        elif helper == "cel.cond":
+            texts[0] = self.present(args[0], texts[0])
+        return f"{helper}({', '.join(texts)})"
 
     def _comprehension(self, node: n.Comprehension) -> str:
         helper = _MACROS.get(node.macro)
         if helper is None or len(node.variables) != 1 or len(node.body) != 1:
             raise Unsayable(f"the {node.macro} macro")
         (variable,) = node.variables
-        target = self.write(node.target)[0]
+        target = self.present(node.target, self.write(node.target)[0])
+        listed = self.type_of(node.target)
         name = variable if is_identifier(variable) and variable not in self.scope.names else variable + "_"
         previous = self.scope.bound.get(variable)
+        previous_type = self.bound_types.get(variable)
         self.scope.bound[variable] = name
+        self.bound_types[variable] = PLAIN if listed.keyed else listed.item or PLAIN
         try:
             body, _ = self.write(node.body[0])
         finally:
@@ -324,6 +384,10 @@ class _Writer:
                 del self.scope.bound[variable]
             else:
                 self.scope.bound[variable] = previous
+            if previous_type is None:
+                del self.bound_types[variable]
+            else:
+                self.bound_types[variable] = previous_type
         return f"{helper}({target}, lambda {name}: {body})"
 
 

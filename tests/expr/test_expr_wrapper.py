@@ -181,6 +181,22 @@ def test_default_uses_optional_access() -> None:
     assert cel_text(cel.has(schema.spec.x)) == "has(schema.spec.x)"
 
 
+def test_present_is_the_value_itself_typed_without_none() -> None:
+    prefix = schema.spec.prefix
+    assert cel.present(prefix) is prefix  # the same expression: same tree, same type hint
+    assert cel_text(cel.present(prefix) + "-x") == 'schema.spec.prefix + "-x"'
+    assert cel_text(cel.present(schema.spec.db).host) == "schema.spec.db.host"
+    assert cel_text(cel.present(schema.spec.zones)[0]) == "schema.spec.zones[0]"
+    assert cel.present(name)._type == "string"
+    # inside cel.default every step under schema.spec stays optional
+    guarded = cel.default(cel.present(schema.spec.db).host, "h")
+    assert cel_text(guarded) == 'schema.spec.?db.?host.orValue("h")'
+    assert field_value(f"{cel.present(name)}-app") == "${schema.name}-app"
+    assert cel.present("literal") == "literal"
+    with pytest.raises(ExpressionError, match="never present"):
+        cel.present(None)
+
+
 def test_keys_that_cannot_follow_a_dot_are_indexed_not_backticked() -> None:
     # A typed reference (ConfigMap data, labels, dict[str, T] specs) turns m["key"] into a field
     # selection; kro v0.9.3's CEL has no backtick names, so `m.`my-key`` would reject the RGD.

@@ -70,7 +70,13 @@ def test_guarded_reads_pass_every_check_and_guard_an_optional_parent() -> None:
 
 @pytest.mark.parametrize(
     ("read", "field"),
-    [(lambda spec: spec.note, "note"), (lambda spec: spec.database.host, "database")],
+    [
+        (lambda spec: spec.note, "note"),
+        (lambda spec: spec.database.host, "database"),
+        # cel.present only drops None from the type: the read is as unguarded
+        (lambda spec: cel.present(spec.note) + "!", "note"),
+        (lambda spec: cel.present(spec.database).host, "database"),
+    ],
 )
 def test_an_unguarded_read_is_an_error_saying_how_to_guard_it(read: Any, field: str) -> None:
     rgd = rgd_document(graph(read).build())
