@@ -100,15 +100,21 @@ def init_repo(root: Path) -> Path:
     git(root, "config", "user.name", "Test")
     git(root, "config", "user.email", "test@example.com")
     git(root, "config", "commit.gpgsign", "false")
+    ignore = root / ".gitignore"
+    if not ignore.exists():  # as in any Python repository: Python's bytecode cache is never committed
+        ignore.write_text("__pycache__/\n", encoding="utf-8")
     return root
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` (relative path -> sha256), to prove that nothing changed."""
+    """Every file under ``folder`` (relative path -> sha256), to prove that nothing changed.
+
+    Python's bytecode cache (``__pycache__``, written when definitions are imported) is not counted.
+    """
     return {
         path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and "__pycache__" not in path.parts
     }
 
 

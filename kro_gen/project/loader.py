@@ -16,6 +16,7 @@ import hashlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import marshal
 import os
 import re
 import sys
@@ -24,7 +25,7 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType, TracebackType
+from types import CodeType, ModuleType, TracebackType
 from typing import Any
 
 from kro_gen.errors import DefinitionError, KroGenError, Location
@@ -209,7 +210,7 @@ class _Session:
         if path in self.modules:
             return self.modules[path]
         name = self.module_name(path)
-        spec = importlib.util.spec_from_file_location(name, path)
+        spec = importlib.util.spec_from_file_location(name, path, loader=HashCheckedLoader(name, str(path)))
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         self.modules[path] = module
@@ -257,9 +258,35 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         source = self.session.by_stem.get(fullname)
-        if source is None or path is not None:
+        if source is not None and path is None:
+            return importlib.util.spec_from_file_location(fullname, source, loader=self)
+        return self._helper_spec(fullname, path)
+
+    def _helper_spec(
+        self, fullname: str, path: Sequence[str] | None
+    ) -> importlib.machinery.ModuleSpec | None:
+        """A helper module (or package) in the definitions folder, loaded with :class:`HashCheckedLoader`."""
+        directory = str(self.session.directory)
+        search = (
+            [directory]
+            if path is None
+            else [entry for entry in path if _is_under(Path(entry), self.session.directory)]
+        )
+        if not search:
             return None
-        return importlib.util.spec_from_file_location(fullname, source, loader=self)
+        spec = importlib.machinery.PathFinder.find_spec(fullname, search)
+        if (
+            spec is None
+            or not isinstance(spec.loader, importlib.machinery.SourceFileLoader)
+            or not spec.origin
+        ):
+            return spec
+        return importlib.util.spec_from_file_location(
+            fullname,
+            spec.origin,
+            loader=HashCheckedLoader(fullname, spec.origin),
+            submodule_search_locations=spec.submodule_search_locations,
+        )
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
         path = self.session.by_stem[spec.name]
@@ -269,6 +296,43 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module: ModuleType) -> None:
         """Nothing to do: :meth:`create_module` returned an executed (or executing) module."""
+
+
+#: The flags of a PEP 552 bytecode file that is checked against its source's hash on every load.
+_CHECKED_HASH_FLAGS = (0b11).to_bytes(4, "little")
+
+
+class HashCheckedLoader(importlib.machinery.SourceFileLoader):
+    """Loads a definition or helper module with bytecode checked by the source's hash, not its mtime.
+
+    Python's default bytecode cache trusts a file's modification time and size: an edit within the
+    same second that keeps the size (``replicas=3`` to ``replicas=4``, by a script or a quick save)
+    would run the old code. This loader keeps a PEP 552 *checked* ``.pyc`` in ``__pycache__`` (Python
+    itself accepts it too) and reuses it only when the source's hash matches, so a run always executes
+    the bytes it read -- the bytes the result cache keyed it by.
+    """
+
+    def get_code(self, fullname: str) -> CodeType:
+        source = self.get_data(self.path)
+        source_hash = importlib.util.source_hash(source)
+        bytecode_path = importlib.util.cache_from_source(self.path)
+        try:
+            with open(bytecode_path, "rb") as cached:
+                data = cached.read()
+        except OSError:
+            data = b""
+        header = importlib.util.MAGIC_NUMBER + _CHECKED_HASH_FLAGS + source_hash
+        if data.startswith(header):
+            try:
+                code = marshal.loads(data[len(header) :])
+            except (EOFError, ValueError, TypeError):
+                code = None
+            if isinstance(code, CodeType) and code.co_filename == self.path:  # (not a copied folder's)
+                return code
+        compiled: CodeType = self.source_to_code(source, self.path)
+        if not sys.dont_write_bytecode:
+            self.set_data(bytecode_path, header + marshal.dumps(compiled))  # atomic; errors skipped
+        return compiled
 
 
 def _is_under(path: Path, directory: Path) -> bool:

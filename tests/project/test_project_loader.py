@@ -186,3 +186,32 @@ def test_a_missing_folder_is_a_definition_error(tmp_path: Path) -> None:
     with pytest.raises(DefinitionError, match="does not exist") as caught:
         load_definitions(tmp_path / "nope")
     assert caught.value.rule == "definitions-missing"
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen_despite_bytecode(
+    definitions: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+    import os
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as on a machine that writes .pyc files
+    helper = write(definitions, "_naming.py", "PREFIX = 'one'\n")
+    app = write(
+        definitions,
+        "app.py",
+        "import _naming\n" + graph_source("app", "App").replace("'app'", "_naming.PREFIX"),
+    )
+    (loaded,) = load_definitions(definitions)
+    assert loaded.graph.name == "one"
+    for path in (app, helper):  # PEP 552 checked-hash bytecode, which Python itself also reads
+        data = Path(importlib.util.cache_from_source(str(path))).read_bytes()
+        assert data[:4] == importlib.util.MAGIC_NUMBER and data[4:8] == (3).to_bytes(4, "little")
+
+    stats = {path: path.stat() for path in (app, helper)}
+    helper.write_text("PREFIX = 'two'\n", encoding="utf-8")  # same size, and the same mtime below
+    app.write_text(app.read_text().replace("kind='App'", "kind='Bpp'"), encoding="utf-8")
+    for path, stat in stats.items():
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert path.stat().st_size == stat.st_size
+    (reloaded,) = load_definitions(definitions)
+    assert (reloaded.graph.name, reloaded.graph.kind) == ("two", "Bpp")
