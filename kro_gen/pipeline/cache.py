@@ -164,9 +164,9 @@ class CacheStore:
             if not kind.is_dir():
                 continue
             for path in sorted(kind.iterdir()):
-                limit = max_age_days * 86400 if path.suffix == ".bin" else STALE_TEMP_SECONDS
                 if path.suffix not in (".bin", ".tmp"):
                     continue
+                limit = max_age_days * 86400 if path.suffix == ".bin" else STALE_TEMP_SECONDS
                 try:
                     if moment - path.stat().st_mtime > limit:
                         path.unlink()

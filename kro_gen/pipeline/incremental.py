@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import zlib
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -182,12 +183,12 @@ def plan_project(
     if state.kinds_changed:  # a graph's generated kind changed: nothing cached is known to hold
         state = _compute(config, files, {}, settings, top, blobs, base, jobs, say)
     forget_definition_modules()  # the units hold all later stages need: free the graphs before planning
-    if store.folder is None:
+    # with a cache, documents that did not change are not dumped again: their text is the last run's
+    reuse: AbstractContextManager[dict[str, str]] = (
+        reusing_dumps(_earlier_dumps(run)) if store.folder is not None else nullcontext({})
+    )
+    with reuse as dumps:
         plan, findings = _assemble(config, settings, state.units, say)
-        dumps: dict[str, str] = {}
-    else:  # files whose documents did not change are not dumped again: their text is the last run's
-        with reusing_dumps(_earlier_dumps(run)) as dumps:
-            plan, findings = _assemble(config, settings, state.units, say)
 
     for path, proof in state.new_proofs.items():
         units = state.by_file[path]
