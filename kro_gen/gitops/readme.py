@@ -22,7 +22,7 @@ from kro_gen.gitops.infrastructure import SECRET_STORE_DIR, ClusterInfrastructur
 from kro_gen.gitops.model import STATE_DIR, EnvironmentArtifact, GraphArtifact, TreeSettings
 from kro_gen.gitops.notifications import NAME as NOTIFY_NAME
 from kro_gen.gitops.rollout import Rollout
-from kro_gen.gitops.rollout_text import TOOL_NAMES, render_rollout
+from kro_gen.gitops.rollout_text import README_PHASE_LIMIT, TOOL_NAMES, render_rollout
 
 
 def _cell(text: str) -> str:
@@ -380,7 +380,7 @@ def _rollouts(rollouts: Sequence[Rollout]) -> list[str]:
             f"<summary>{rollout.environment} with {TOOL_NAMES[rollout.tool]}</summary>",
             "",
             "```text",
-            render_rollout(rollout).rstrip("\n"),
+            render_rollout(rollout, limit=README_PHASE_LIMIT).rstrip("\n"),
             "```",
             "",
             "</details>",
