@@ -50,7 +50,14 @@ class CompiledCel:
 def _environment() -> Any:
     import celpy
 
-    return celpy.Environment()
+    from kro_gen.expr.celpy_parser import load_saved_parser, save_parser
+
+    tree_class = celpy.InterpretedRunner.tree_node_class
+    loaded = load_saved_parser(tree_class)  # the parser tables an earlier run saved (milliseconds)
+    environment = celpy.Environment()  # builds the tables (0.2 s) when none were loaded
+    if not loaded:
+        save_parser(tree_class)
+    return environment
 
 
 @functools.lru_cache(maxsize=1)

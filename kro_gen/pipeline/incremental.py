@@ -182,7 +182,10 @@ def plan_project(
     state = _compute(config, files, entries, settings, top, blobs, base, jobs, say)
     if state.kinds_changed:  # a graph's generated kind changed: nothing cached is known to hold
         state = _compute(config, files, {}, settings, top, blobs, base, jobs, say)
-    forget_definition_modules()  # the units hold all later stages need: free the graphs before planning
+    if forget_definition_modules():  # the units hold all later stages need: free the graphs before planning
+        import gc
+
+        gc.collect()  # modules, classes and graphs are cycles: planning reuses their memory at once
     # with a cache, documents that did not change are not dumped again: their text is the last run's
     reuse: AbstractContextManager[dict[str, str]] = (
         reusing_dumps(_earlier_dumps(run)) if store.folder is not None else nullcontext({})
