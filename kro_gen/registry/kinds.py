@@ -126,7 +126,15 @@ def available_versions() -> list[str]:
 
 
 def _schema_root() -> Any:
-    from importlib.resources import files
+    """The folder of schemas ``kubernetes-validate`` ships, found without importing the package (its
+    import pulls in jsonschema and more, which a run that finds nothing wrong never needs)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("kubernetes_validate")
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if locations:
+        return FsPath(locations[0]) / "kubernetes-json-schema"
+    from importlib.resources import files  # an unusual install (a zip): let importlib find the data
 
     return files("kubernetes_validate").joinpath("kubernetes-json-schema")
 
