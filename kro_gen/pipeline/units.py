@@ -202,13 +202,14 @@ def compute_units(outputs: Sequence[GraphOutput], context: UnitContext, jobs: in
         return [compute_unit(output, context) for output in outputs]
     global _WORK
     _WORK = (outputs, context)
+    units: list[GraphUnit] = []
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(outputs))) as pool:
             chunk = max(1, len(outputs) // (jobs * 8))
-            results = pool.map(_unit_at, range(len(outputs)), chunksize=chunk)
+            # unpickled as they arrive, in order: a fleet's pickles are never all held at once
+            results = pool.imap(_unit_at, range(len(outputs)), chunksize=chunk)
+            for output, result in zip(outputs, results, strict=True):
+                units.append(pickle.loads(result) if result is not None else compute_unit(output, context))
     finally:
         _WORK = None
-    units: list[GraphUnit] = []
-    for output, result in zip(outputs, results, strict=True):
-        units.append(pickle.loads(result) if result is not None else compute_unit(output, context))
     return units
