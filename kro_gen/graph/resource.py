@@ -125,8 +125,16 @@ def construction_site() -> tuple[str | None, str | None]:
     return _site(innermost.f_code.co_filename, innermost.f_lineno), None
 
 
+_SHOWN_PATHS: dict[tuple[str, str], str] = {}
+
+
 def _site(filename: str, line: int) -> str:
-    return f"{display_path(os.path.abspath(filename))}:{line}"
+    """``file:line`` as shown to the user; the path is worked out once per file and working directory."""
+    key = (filename, os.getcwd())
+    shown = _SHOWN_PATHS.get(key)
+    if shown is None:
+        shown = _SHOWN_PATHS[key] = display_path(os.path.abspath(filename))
+    return f"{shown}:{line}"
 
 
 def _is_user_code(filename: str) -> bool:
