@@ -70,8 +70,10 @@ def _waits_summary(waits_for: Sequence[str], limit: int) -> list[str]:
         groups.setdefault(key, []).append(subject if sep else "")
     lines: list[str] = []
     for (condition, *rest), subjects in list(groups.items())[:limit]:
-        if len(subjects) == 1:
-            lines += [f"{subjects[0]}: {condition}" if subjects[0] else condition, *rest]
+        if not subjects[0]:  # a wait line that names no object
+            lines += [condition + (f" ({len(subjects):,} objects)" if len(subjects) > 1 else ""), *rest]
+        elif len(subjects) == 1:
+            lines += [f"{subjects[0]}: {condition}", *rest]
         else:
             lines += [f"{_subjects(subjects)}: {condition}", *rest]
     left_out = sum(len(subjects) for subjects in list(groups.values())[limit:])

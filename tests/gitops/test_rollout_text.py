@@ -72,3 +72,13 @@ def test_the_seed_readme_lists_every_object(seed_plan: TreePlan) -> None:
     assert "summarised by kind" not in readme
     for rollout in plan_rollouts(seed_plan.files, "gitops"):
         assert render_rollout(rollout).rstrip("\n") in readme
+
+
+def test_wait_lines_that_name_no_object_are_counted() -> None:
+    names = tuple(f"Thing t-{n:02d}" for n in range(30))
+    phase = Phase("apply", None, names, ("Healthy",) * 30)
+    step = Step("Kustomization flux-system/kro-env-development", (), (phase,))
+    rollout = Rollout("flux", "development", "dev", "direct", (Stage("level 0", 0, (step,)),))
+    text = render_rollout(rollout, limit=README_PHASE_LIMIT)
+    assert "apply: 30 objects: 30 Thing" in text
+    assert "         Healthy (30 objects)\n" in text
