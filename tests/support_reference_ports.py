@@ -1,4 +1,4 @@
-"""The reference RGDs of ../shared/reference/kro/, written with kro-gen's Python API (no tests here).
+"""The reference RGDs of tests/kro_reference/, written with kro-gen's Python API (no tests here).
 
 Each function builds the graph that should emit the same RGD as its reference; the comparison, and
 every intentional difference, is in tests/test_reference_ports.py. Templates are plain dicts through

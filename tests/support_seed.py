@@ -1,8 +1,9 @@
-"""Facts read from the seed document itself (../shared/seed/microservices-architecture.md), so the seed
+"""Facts read from the seed document itself (shared/seed/microservices-architecture.md), so the seed
 tests compare kro-gen's output with the TypeScript source rather than with numbers copied by hand.
 
-No tests here. Every reader fails loudly (AssertionError) when the seed does not have the expected
-shape, instead of returning something empty.
+No tests here. The seed is not in the repository (tests/support_reference.py finds it): the tests
+reading it carry ``needs_seed``, and every reader skips when it is absent. Every reader fails loudly
+(AssertionError) when the seed does not have the expected shape, instead of returning something empty.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from __future__ import annotations
 import functools
 import json
 import re
-from pathlib import Path
 from typing import Any
 
-SEED = Path("/work/shared/seed/microservices-architecture.md")
+from tests.support_reference import require_reference
 
 _SINGLE_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 _KEY = re.compile(r"^(\s*)([A-Za-z_]\w*)\s*:", re.MULTILINE)
@@ -22,8 +22,8 @@ _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
 @functools.cache
 def seed_text() -> str:
-    """The seed document."""
-    return SEED.read_text(encoding="utf-8")
+    """The seed document (skips the calling test when it is absent)."""
+    return require_reference("..", "seed", "microservices-architecture.md").read_text(encoding="utf-8")
 
 
 def _braced(text: str, start: int) -> str:

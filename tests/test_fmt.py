@@ -11,13 +11,13 @@ from click.testing import CliRunner, Result
 from kro_gen.check.files import load_stream
 from kro_gen.cli import cli
 from kro_gen.pipeline.fmt import format_text, meaning
+from tests.support_reference import KRO_REFERENCE
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference" / "kro"
+REFERENCE = KRO_REFERENCE
 RGDS = sorted(
     [
         *REFERENCE.glob("*rgd.yaml"),
-        *REFERENCE.glob("e2e/*/rgd.yaml"),
         *(ROOT / "tests" / "kro_e2e").glob("*/rgd.yaml"),
         *(ROOT / "gitops" / "platform" / "rgds").glob("rgd-*.yaml"),
         ROOT / "examples" / "webapp" / "rgd.yaml",

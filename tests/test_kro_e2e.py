@@ -1,4 +1,4 @@
-"""kro-gen against what a real cluster showed in kro's e2e cases (tests/kro_e2e/, shared/reference/kro/e2e/).
+"""kro-gen against what a real cluster showed in kro's e2e cases (committed in tests/kro_e2e/).
 
 - ``crd``: the CRD kro generated (``instancecrd-assert.yaml``), compared as chainsaw does (partial match);
 - ``render --instance``: the children kro created (``*-assert.yaml`` of ConfigMaps, Services,
@@ -24,9 +24,9 @@ from kro_gen.emit.crd import crd_for_rgd
 from kro_gen.emit.supplied import parse_set
 from kro_gen.pipeline.rgd_source import read_instance, read_rgd
 from kro_gen.pipeline.toolbox import render_instance, toolbox_registry, validate_instance_document
+from tests.support_reference import KRO_E2E
 
-LOCAL = Path(__file__).resolve().parent / "kro_e2e"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference" / "kro" / "e2e"
+LOCAL = KRO_E2E
 
 #: Fields a live object has that neither kro nor kro-gen writes: the API server's defaults and metadata,
 #: and (Deployment replicas) what the HPA of check-multi-resource-rgd scaled to.
@@ -83,8 +83,7 @@ ADMITTED = {
 
 
 def folder(case: str) -> Path:
-    local = LOCAL / case
-    return local if local.is_dir() else SHARED / case
+    return LOCAL / case
 
 
 def load(path: Path) -> Any:
@@ -112,19 +111,13 @@ def drop_server_filled(expected: Any, actual: Any, path: tuple[str, ...] = ()) -
 
 
 def test_every_case_with_a_crd_assert_is_covered() -> None:
-    cases = {
-        p.parent.name
-        for p in [*LOCAL.glob("*/instancecrd-assert.yaml"), *SHARED.glob("*/instancecrd-assert.yaml")]
-    }
+    cases = {p.parent.name for p in LOCAL.glob("*/instancecrd-assert.yaml")}
     assert len(cases) == 8
 
 
 @pytest.mark.parametrize(
     "case",
-    sorted(
-        p.parent.name
-        for p in [*LOCAL.glob("*/instancecrd-assert.yaml"), *SHARED.glob("*/instancecrd-assert.yaml")]
-    ),
+    sorted(p.parent.name for p in LOCAL.glob("*/instancecrd-assert.yaml")),
 )
 def test_crd_matches_the_generated_crd(case: str) -> None:
     expected = load(folder(case) / "instancecrd-assert.yaml")

@@ -1,11 +1,12 @@
 """The reference RGDs, written with kro-gen's Python API and compared with the originals by meaning.
 
-Ported: kro's webapp, externalRef and forEach (worker pool) examples from ../shared/reference/kro/, and
-the reference RGD of KRO-RULES.md §13. For each, the emitted RGD and the reference have the same
-resource ids in the same order, the same kinds, the same templates / externalRefs, includeWhen,
-readyWhen, forEach and status once every ``${}`` string of both sides is canonicalised (read the way kro
-reads it, written back the way kro-gen writes it, comprehension variables renamed by position), and the
-same spec schema facts (type and default of every field, other markers).
+Ported: kro's webapp, externalRef and forEach (worker pool) examples (committed in tests/kro_reference/),
+and the reference RGD of KRO-RULES.md §13 (committed in tests/check/fixtures_b/). For each, the emitted
+RGD and the reference have the same resource ids in the same order, the same kinds, the same templates /
+externalRefs, includeWhen, readyWhen, forEach and status once every ``${}`` string of both sides is
+canonicalised (read the way kro reads it, written back the way kro-gen writes it, comprehension
+variables renamed by position), and the same spec schema facts (type and default of every field, other
+markers).
 
 The ports themselves are in tests/support_reference_ports.py. Every intentional difference is listed
 per port in ``PORTS`` below and asserted as such (and shown to be what kro-gen's checks flag on the
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,27 +38,35 @@ from kro_gen.emit.rgd import rgd_document
 from kro_gen.errors import Location
 from kro_gen.schema import parse_simple_schema
 from tests.support_canonical import canonical
+from tests.support_reference import KRO_REFERENCE, TESTS, needs_reference, require_reference
 from tests.support_reference_ports import external_reference, platform_webapp, webapp, worker_pool
 
-REFERENCE = Path("/work/shared/reference/kro")
-pytestmark = pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference material not available")
+#: The YAML block of KRO-RULES.md §13 (the rules are in the shared reference folder), committed.
+SECTION_13 = TESTS / "check" / "fixtures_b" / "kro-rules-reference-rgd.yaml"
 
 
 def load_reference(name: str) -> dict[str, Any]:
     from ruamel.yaml import YAML
 
-    return YAML(typ="safe", pure=True).load((REFERENCE / name).read_text(encoding="utf-8"))
+    return YAML(typ="safe", pure=True).load((KRO_REFERENCE / name).read_text(encoding="utf-8"))
 
 
 def section_13() -> dict[str, Any]:
-    """The YAML block of KRO-RULES.md §13, parsed."""
+    """The reference RGD of KRO-RULES.md §13, parsed."""
     from ruamel.yaml import YAML
 
-    text = (REFERENCE / "KRO-RULES.md").read_text(encoding="utf-8")
+    return YAML(typ="safe", pure=True).load(SECTION_13.read_text(encoding="utf-8"))
+
+
+@needs_reference("kro", "KRO-RULES.md")
+def test_the_committed_section_13_is_the_one_of_kro_rules() -> None:
+    from ruamel.yaml import YAML
+
+    text = require_reference("kro", "KRO-RULES.md").read_text(encoding="utf-8")
     section = text[text.index("## 13.") :]
     block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
     assert block is not None
-    return YAML(typ="safe", pure=True).load(block.group(1))
+    assert YAML(typ="safe", pure=True).load(block.group(1)) == section_13()
 
 
 # -- the comparison -------------------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from click.testing import CliRunner, Result
 from ruamel.yaml import YAML
 
 from kro_gen.cli import cli
+from tests.support_reference import KRO_E2E
 
 ROOT = Path(__file__).resolve().parent.parent
 WEBAPP = ROOT / "examples" / "webapp"
-MARKERS = ROOT.parent / "shared" / "reference" / "kro" / "e2e" / "check-validation-markers"
+MARKERS = KRO_E2E / "check-validation-markers"
 
 
 def run(*args: str, cwd: Path | None = None) -> Result:

@@ -11,10 +11,10 @@ from ruamel.yaml import YAML
 from kro_gen.check.admission import admit
 from kro_gen.check.assertions import partial_match
 from kro_gen.emit.crd import crd_for_rgd
+from tests.support_reference import KRO_E2E
 
-E2E = Path(__file__).resolve().parents[3] / "shared" / "reference" / "kro" / "e2e"
-MARKERS = E2E / "check-validation-markers"
-DEFAULTS = E2E / "check-required-default-interactions"
+MARKERS = KRO_E2E / "check-validation-markers"
+DEFAULTS = KRO_E2E / "check-required-default-interactions"
 
 
 def load(path: Path) -> Any:

@@ -8,16 +8,15 @@ import pytest
 
 from kro_gen.check import Severity, check_files, check_rgd, default_registry
 from kro_gen.errors import Location
+from tests.support_reference import KRO_E2E, KRO_REFERENCE, REFERENCE_E2E, REFERENCE_E2E_RGDS, TESTS
 
 from .rgd_samples import build_rgd, config_map
 
-REFERENCE = Path("/work/shared/reference/kro")
-VALID = sorted(REFERENCE.glob("*.yaml")) + sorted(REFERENCE.glob("e2e/**/rgd.yaml"))
-INSTANCES = sorted(REFERENCE.glob("e2e/**/valid-instance*.yaml"))
+VALID = sorted(KRO_REFERENCE.glob("*.yaml")) + REFERENCE_E2E_RGDS
+INSTANCES = sorted(path for case in REFERENCE_E2E for path in case.glob("valid-instance*.yaml"))
 
 
-@pytest.mark.skipif(not REFERENCE.exists(), reason="reference material not available")
-@pytest.mark.parametrize("path", VALID + INSTANCES, ids=lambda p: str(p.relative_to(REFERENCE)))
+@pytest.mark.parametrize("path", VALID + INSTANCES, ids=lambda p: str(p.relative_to(TESTS)))
 def test_valid_references_have_no_errors(path: Path) -> None:
     companions = [path.parent / "rgd.yaml"] if path in INSTANCES else []
     findings = check_files([*companions, path])
@@ -25,10 +24,9 @@ def test_valid_references_have_no_errors(path: Path) -> None:
     assert errors == []
 
 
-@pytest.mark.skipif(not REFERENCE.exists(), reason="reference material not available")
 def test_reference_instances_are_really_checked() -> None:
     """The valid instances pass because they are valid: the invalid ones next to them fail."""
-    case = REFERENCE / "e2e/check-validation-markers"
+    case = KRO_E2E / "check-validation-markers"
     for invalid in sorted(case.glob("invalid-*instance*.yaml")):
         errors = [f for f in check_files([case / "rgd.yaml", invalid]) if f.severity is Severity.ERROR]
         assert errors, f"{invalid.name} should fail"

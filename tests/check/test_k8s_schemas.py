@@ -16,8 +16,9 @@ from kro_gen.check.rgd_kinds import register_rgds
 from kro_gen.errors import ConfigError, Location
 from kro_gen.registry import SchemaRegistry, available_versions
 from kro_gen.registry.crd_schema import structural_to_jsonschema
+from tests.support_reference import KRO_REFERENCE, REFERENCE_E2E_RGDS
 
-REFERENCE = Path("/work/shared/reference/kro")
+REFERENCE = KRO_REFERENCE
 FIXTURES = Path(__file__).parent / "fixtures_b"
 HERE = Location(graph="g")
 
@@ -412,7 +413,7 @@ def with_rgd_crd() -> SchemaRegistry:
     return fresh
 
 
-REFERENCE_RGDS = sorted(REFERENCE.glob("example-*-rgd.yaml")) + sorted(REFERENCE.glob("e2e/*/rgd.yaml"))
+REFERENCE_RGDS = sorted(REFERENCE.glob("example-*-rgd.yaml")) + REFERENCE_E2E_RGDS
 
 
 @pytest.mark.parametrize(

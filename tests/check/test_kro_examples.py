@@ -6,7 +6,8 @@ Three sets of files:
   (every ``kind: ResourceGraphDefinition`` file except ``examples/graph/``, which is a proposed API);
 - ``kro_examples/``: twelve of those files, committed, so the core of this test runs everywhere (see
   ``kro_examples/SOURCES.md``);
-- the RGDs of ../shared/reference/kro/ (kro's examples and e2e cases), when present.
+- the reference RGDs: kro's examples in ``tests/kro_reference/`` and two e2e cases of ``tests/kro_e2e/``
+  (committed copies of ../shared/reference/kro/).
 
 The seed's own tree (RGD, instances, manifests, Argo CD and Flux wiring) is checked with no finding
 at all in ``tests/registry/test_gitops_crds.py``.
@@ -28,11 +29,12 @@ from pathlib import Path
 import pytest
 
 from kro_gen.check import Finding, check_files
+from tests.support_reference import KRO_REFERENCE, REFERENCE_E2E_RGDS
 
 HERE = Path(__file__).parent
 COMMITTED = HERE / "kro_examples"
 MIRROR = Path("/work/.mirror/kubernetes-sigs+kro/repo")
-REFERENCE = Path("/work/shared/reference/kro")
+REFERENCE = KRO_REFERENCE
 COUNTED = ("unknown-kind", "spec-field-optional-read")
 
 ROLE = "spec.schema.spec.values.iamRole.roleDescription"
@@ -167,9 +169,8 @@ def test_the_committed_examples_have_only_their_listed_bugs() -> None:
     assert "rgd-kind-conflict" not in {f.rule for f in check_files([COMMITTED])}
 
 
-@pytest.mark.skipif(not REFERENCE.is_dir(), reason="../shared/reference/kro is not available")
 def test_the_reference_rgds_have_no_finding_but_the_counted_ones() -> None:
-    files = sorted([*REFERENCE.glob("example-*-rgd.yaml"), *REFERENCE.glob("e2e/*/rgd.yaml")])
+    files = sorted([*REFERENCE.glob("example-*-rgd.yaml"), *REFERENCE_E2E_RGDS])
     assert len(files) == 7
     findings = check_files(files)
     # The webapp example's Ingress reads the Service without its condition (the bug listed above).

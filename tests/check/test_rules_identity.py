@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kro_gen.check.findings import Severity
 from kro_gen.check.rules_identity import check_identity
+from tests.support_reference import KRO_REFERENCE
 
 from .rgd_samples import build_rgd, rules, view_of, where
 
@@ -54,7 +54,7 @@ def test_missing_group_and_scope_are_fine_the_rgd_crd_defaults_them() -> None:
     """The RGD CRD defaults group to kro.run and scope to Namespaced; the stored object is the same as
     with both written, so no GitOps tool shows a diff (evidence in rules_identity's docstring)."""
     assert identity(build_rgd(group=None, scope=None)) == []
-    crd = Path("/work/shared/reference/kro/kro.run_resourcegraphdefinitions.v0.9.3.yaml")
+    crd = KRO_REFERENCE / "kro.run_resourcegraphdefinitions.v0.9.3.yaml"
     if crd.is_file():  # the evidence itself, where the reference material is at hand
         from ruamel.yaml import YAML
 

@@ -14,8 +14,9 @@ from kro_gen.check.rgd_kinds import register_rgd
 from kro_gen.check.typecheck import analyse_types, check_expression_types
 from kro_gen.errors import Location
 from kro_gen.registry import SchemaRegistry
+from tests.support_reference import KRO_REFERENCE, REFERENCE_E2E_RGDS
 
-REFERENCE = Path("/work/shared/reference/kro")
+REFERENCE = KRO_REFERENCE
 FIXTURES = Path(__file__).parent / "fixtures_b"
 WHERE = Location(file="rgd.yaml")
 
@@ -108,7 +109,7 @@ def deployment(spec_lines: str = "", container: str = "", extra: str = "") -> st
 
 REFERENCE_RGDS = [
     *sorted(REFERENCE.glob("example-*-rgd.yaml")),
-    *sorted(REFERENCE.glob("e2e/*/rgd.yaml")),
+    *REFERENCE_E2E_RGDS,
     FIXTURES / "kro-rules-reference-rgd.yaml",
 ]
 

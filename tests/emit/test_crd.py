@@ -14,9 +14,9 @@ from kro_gen.emit.crd import crd_for_rgd
 from kro_gen.errors import DefinitionError
 from kro_gen.registry import SchemaRegistry
 from kro_gen.registry.crd_schema import structural_to_jsonschema
+from tests.support_reference import KRO_E2E
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "kro"
-E2E = REFERENCE / "e2e"
+E2E = KRO_E2E
 CASES = ["check-required-default-interactions", "check-validation-markers"]
 #: What the API server adds to a stored CRD: not part of what kro sends (SOURCES.md, partial matches).
 SERVER_FIELDS = (("spec", "conversion"), ("status",))

@@ -20,8 +20,9 @@ from kro_gen.emit.rgd import rgd_document
 from kro_gen.errors import DefinitionError
 from kro_gen.expr import nodes as n
 from kro_gen.expr.wrapper import Expr
+from tests.support_reference import KRO_REFERENCE
 
-REFERENCE = Path("/work/shared/reference/kro")
+REFERENCE = KRO_REFERENCE
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -131,7 +132,6 @@ def load(name: str) -> Any:
     return YAML(typ="safe").load((REFERENCE / name).read_text())
 
 
-@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference material not available")
 def test_the_webapp_example_renders_like_kro_would_create_it() -> None:
     document, instance = load("example-webapp-rgd.yaml"), load("example-webapp-instance.yaml")
     instance["metadata"]["namespace"] = "team-a"
@@ -152,7 +152,6 @@ def test_the_webapp_example_renders_like_kro_would_create_it() -> None:
     assert all("status" not in m.body for m in manifests)
 
 
-@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference material not available")
 def test_the_external_ref_example_is_refused_because_it_reads_live_data() -> None:
     document = load("example-externalref-rgd.yaml")
     instance = {
@@ -168,7 +167,6 @@ def test_the_external_ref_example_is_refused_because_it_reads_live_data() -> Non
     assert caught.value.location.path == "template.data.ECHO_VALUE"
 
 
-@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference material not available")
 def test_the_worker_pool_example_expands_its_collection() -> None:
     document = load("example-foreach-workerpool-rgd.yaml")
     instance = {

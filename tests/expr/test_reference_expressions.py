@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -12,17 +11,22 @@ from kro_gen.expr.engine import check_parses, evaluate_field
 from kro_gen.expr.kro_text import find_expressions
 from kro_gen.expr.parser import parse_cel
 from kro_gen.expr.render import render_cel
+from tests.support_reference import KRO_E2E, KRO_REFERENCE, REFERENCE_E2E, needs_reference, reference_path
 
-REFERENCE = Path("/work/shared/reference")
-# the CRD's descriptions mention "${...}" in prose; everything else is an RGD, instance or output
-_FILES = sorted(
-    path
-    for pattern in ("kro/*.yaml", "kro/e2e/**/*.yaml", "typekro/out/**/*.yaml")
-    for path in REFERENCE.glob(pattern)
-    if "resourcegraphdefinitions" not in path.name
+#: label ("kro/...", "kro/e2e/...", "typekro/...") -> file. kro's RGDs, instances and e2e cases are
+#: committed; TypeKro's outputs are read from the shared reference folder when it is present. The
+#: CRD's descriptions mention "${...}" in prose; everything else is an RGD, instance or output.
+_KRO = {
+    **{f"kro/{p.name}": p for p in KRO_REFERENCE.glob("*.yaml") if "resourcegraphdefinitions" not in p.name},
+    **{f"kro/e2e/{p.relative_to(KRO_E2E)}": p for case in REFERENCE_E2E for p in case.glob("**/*.yaml")},
+}
+_PEER_OUT = reference_path("typekro", "out")
+_PEER = (
+    {f"typekro/out/{p.relative_to(_PEER_OUT)}": p for p in _PEER_OUT.glob("**/*.yaml")} if _PEER_OUT else {}
 )
-
-pytestmark = pytest.mark.skipif(not _FILES, reason="the shared reference folder is not present")
+_FILES = dict(sorted({**_KRO, **_PEER}.items()))
+#: kro's files alone hold 49 distinct expressions (with TypeKro's outputs: 111)
+KRO_EXPRESSIONS_AT_LEAST = 45
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -35,21 +39,27 @@ def _expressions() -> list[tuple[str, str]]:
 
     yaml = YAML(typ="safe")
     found: dict[str, str] = {}
-    for path in _FILES:
+    for label, path in _FILES.items():
         for document in yaml.load_all(path.read_text()):
             for text in _strings(document):
                 for span in find_expressions(text):
-                    found.setdefault(span.cel, str(path.relative_to(REFERENCE)))
+                    found.setdefault(span.cel, label)
     return sorted(found.items())
 
 
-EXPRESSIONS = _expressions() if _FILES else []
+EXPRESSIONS = _expressions()
 
 
 def test_the_reference_corpus_is_substantial() -> None:
+    kro = [cel for cel, source in EXPRESSIONS if source.startswith("kro/")]
+    assert len(kro) >= KRO_EXPRESSIONS_AT_LEAST
+    assert any(source.startswith("kro/e2e/") for _, source in EXPRESSIONS)
+
+
+@needs_reference("typekro", "out")
+def test_the_corpus_holds_the_peer_s_outputs() -> None:
     assert len(EXPRESSIONS) > 100
-    sources = {source.split("/")[0] + "/" + source.split("/")[1] for _, source in EXPRESSIONS}
-    assert any(source.startswith("kro/e2e") for source in sources)
+    assert any(source.startswith("typekro/out/") for _, source in EXPRESSIONS)
 
 
 @pytest.mark.parametrize(("cel", "source"), EXPRESSIONS, ids=[cel[:60] for cel, _ in EXPRESSIONS])

@@ -24,13 +24,14 @@ from kro_gen.pipeline.importing import (
 )
 from kro_gen.pipeline.rgd_source import read_rgd
 from tests.support_canonical import canonical
+from tests.support_reference import KRO_REFERENCE, REFERENCE_E2E_RGDS
 
-REFERENCE = Path("/work/shared/reference/kro")
+REFERENCE = KRO_REFERENCE
 ROOT = Path(__file__).resolve().parents[2]
 KRO_EXAMPLES = ROOT / "tests" / "check" / "kro_examples"
 MIRROR = Path("/work/.mirror/kubernetes-sigs+kro/repo")
 SEED_RGD = ROOT / "gitops" / "platform" / "rgds" / "rgd-microservices-app.yaml"
-RGDS = [*sorted([*REFERENCE.glob("example-*-rgd.yaml"), *REFERENCE.glob("e2e/*/rgd.yaml")]), SEED_RGD]
+RGDS = [*sorted([*REFERENCE.glob("example-*-rgd.yaml"), *REFERENCE_E2E_RGDS]), SEED_RGD]
 
 #: RGDs that cannot round-trip, with why. Empty: every reference RGD comes back the same.
 CANNOT_ROUND_TRIP: dict[str, str] = {}

@@ -6,16 +6,15 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-import pytest
-
 from kro_gen.check import check_files
 from kro_gen.check.k8s_schemas import SchemaRegistry, validate_manifest
 from kro_gen.errors import Location
 from kro_gen.registry.gitops_crds import BUNDLED_KINDS, bundled_crds
 from kro_gen.registry.gitops_crds.trim import build, without_descriptions
+from tests.support_reference import needs_reference, reference_path
 
 ROOT = Path(__file__).resolve().parents[2]
-UPSTREAM = Path("/work/shared/reference/gitops/crds")
+UPSTREAM = reference_path("gitops", "crds")  # not committed (1.9 MB): the shared reference folder
 
 
 def test_the_bundle_holds_exactly_the_listed_kinds_without_descriptions() -> None:
@@ -40,10 +39,12 @@ def test_trimming_drops_the_keyword_but_keeps_a_field_named_description() -> Non
     assert without_descriptions(node) == {"type": "object", "properties": {"description": {"type": "string"}}}
 
 
-@pytest.mark.skipif(not UPSTREAM.is_dir(), reason="upstream Argo CD / Flux CRDs not available")
+@needs_reference("gitops", "crds")
 def test_the_bundle_is_reproducible_from_its_upstream_files(tmp_path: Path) -> None:
     """Rebuilding from the Argo CD and Flux Kustomization files gives the bundle's entries for them."""
     import json
+
+    assert UPSTREAM is not None
 
     rebuilt = json.loads(gzip.decompress(build(sorted(map(str, UPSTREAM.glob("*.yaml"))))))
     bundled = {crd["metadata"]["name"]: crd for crd in bundled_crds()}

@@ -9,11 +9,16 @@ import pytest
 from ruamel.yaml import YAML
 
 from kro_gen.schema import MISSING, FieldFacts, parse_simple_schema
-
-REFERENCE = Path("/work/shared/reference")
-KRO_RGDS = sorted((REFERENCE / "kro").glob("*-rgd.yaml")) + sorted(
-    (REFERENCE / "kro" / "e2e").glob("**/rgd.yaml")
+from tests.support_reference import (
+    KRO_E2E,
+    KRO_REFERENCE,
+    REFERENCE_E2E_RGDS,
+    needs_reference,
+    require_reference,
 )
+
+KRO_RGDS = sorted(KRO_REFERENCE.glob("*-rgd.yaml")) + REFERENCE_E2E_RGDS
+TYPEKRO_SCHEMA_TYPES = ("typekro", "out", "features", "05-schema-types.yaml")
 
 
 def rgd_schemas(path: Path) -> list[dict[str, Any]]:
@@ -29,7 +34,6 @@ def problems_of(spec: Any, types: Any = None) -> list[tuple[str, str]]:
     return [(p.path, p.rule) for p in parse_simple_schema(spec, types).problems]
 
 
-@pytest.mark.skipif(not KRO_RGDS, reason="reference RGDs not available")
 @pytest.mark.parametrize("path", KRO_RGDS, ids=lambda p: p.name if p.name != "rgd.yaml" else p.parent.name)
 def test_reference_rgds_parse_without_problems(path: Path) -> None:
     schemas = rgd_schemas(path)
@@ -41,7 +45,7 @@ def test_reference_rgds_parse_without_problems(path: Path) -> None:
 
 
 def test_custom_types_aliases_and_derived_defaults() -> None:
-    [schema] = rgd_schemas(REFERENCE / "kro" / "example-simpleschema-types-markers-rgd.yaml")
+    [schema] = rgd_schemas(KRO_REFERENCE / "example-simpleschema-types-markers-rgd.yaml")
     parsed = parse_simple_schema(schema["spec"], schema["types"])
     facts = parsed.facts()
     # RequiredString: string | required=true makes the field required
@@ -72,12 +76,10 @@ def test_fields_come_parent_first_in_document_order() -> None:
     assert list(parsed.fields) == [("b",), ("b", "y"), ("b", "x"), ("a",), ("a", "[]"), ("a", "[]", "k")]
 
 
+@needs_reference(*TYPEKRO_SCHEMA_TYPES)
 def test_typekro_float_default_undefined_is_caught() -> None:
     # peer bug (PEER-NOTES §9.6): arktype 'number = 8080' became `float | default="undefined"`
-    path = REFERENCE / "typekro" / "out" / "features" / "05-schema-types.yaml"
-    if not path.exists():
-        pytest.skip("TypeKro outputs not available")
-    [schema] = rgd_schemas(path)
+    [schema] = rgd_schemas(require_reference(*TYPEKRO_SCHEMA_TYPES))
     parsed = parse_simple_schema(schema["spec"], schema.get("types"))
     assert [(p.path, p.rule) for p in parsed.problems] == [("spec.port", "default-invalid")]
 
@@ -238,7 +240,7 @@ CEL_OF_OPENAPI = {
 
 @pytest.mark.parametrize("case", ["check-required-default-interactions", "check-validation-markers"])
 def test_facts_agree_with_the_crd_kro_generated(case: str) -> None:
-    folder = REFERENCE / "kro" / "e2e" / case
+    folder = KRO_E2E / case
     [schema] = rgd_schemas(folder / "rgd.yaml")
     crd = YAML(typ="safe").load((folder / "instancecrd-assert.yaml").read_text())
     spec_node = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
