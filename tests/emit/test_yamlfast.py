@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 
 from kro_gen.emit import yamlfast
 from kro_gen.emit.yamlio import dump_all, dump_yaml
-from tests.emit.test_yamlio import TRICKY, seed_nginx_conf
+from tests.emit.test_yamlio import TRICKY, golden_nginx_conf
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -64,7 +64,7 @@ def test_any_root_value_is_written_like_ruamel(doc: Any) -> None:
     assert dump_all([doc, {"k": doc}]) == dump_all([doc, {"k": doc}], pure=True)
 
 
-@pytest.mark.parametrize("text", [*TRICKY, seed_nginx_conf()], ids=repr)
+@pytest.mark.parametrize("text", [*TRICKY, golden_nginx_conf()], ids=repr)
 def test_tricky_strings_agree_as_values_keys_and_list_items(text: str) -> None:
     doc: dict[str, Any] = {"v": text, "l": [text, [text, {"k": text}]], "m": {"n": {text: [text]}}}
     if "\n" not in text:
