@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from kro_gen.errors import ConfigError, DefinitionError, Location
 from kro_gen.pipeline.cache import CacheStore, digest, tool_fingerprint
 from kro_gen.pipeline.findings import FindingLog, operator_findings
+from kro_gen.pipeline.gctune import batch_collection
 from kro_gen.project.inputs import file_sha256, read_environment, static_imports
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ def _context_key(config: ProjectConfig, top: Path | None) -> str:
     )
 
 
+@batch_collection()
 def plan_project(
     config: ProjectConfig,
     *,
