@@ -11,9 +11,11 @@ for templates) a string holding ``${`` is accepted wherever it stands: the CEL t
 from __future__ import annotations
 
 import difflib
+import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from kro_gen.check.fast_schema import FastChecker
 from kro_gen.check.findings import Finding, Severity
 from kro_gen.check.rules_base import Path, format_path, parse_path, type_name
 from kro_gen.errors import Location
@@ -70,6 +72,9 @@ def validate_manifest(
     validator = registry.validator_for(api_version, kind)
     if validator is None:
         return [_unknown_kind(api_version, kind, registry, _at(location, base), template=skip_expressions)]
+    # the common case, a valid manifest, proven without jsonschema; any doubt: jsonschema decides
+    if _fast_checker(registry).certainly_valid(manifest, validator.schema, skip_expressions=skip_expressions):
+        return []
     findings: dict[tuple[str, str], Finding] = {}
     for error in validator.iter_errors(manifest):
         if skip_expressions and _is_expression(error.instance):
@@ -78,6 +83,17 @@ def validate_manifest(
             where = _at(location, (*base, *path))
             findings.setdefault((where.path or "", message), Finding(rule, message, where, fix))
     return [findings[key] for key in sorted(findings)]
+
+
+_CHECKERS: weakref.WeakKeyDictionary[SchemaRegistry, FastChecker] = weakref.WeakKeyDictionary()
+
+
+def _fast_checker(registry: SchemaRegistry) -> FastChecker:
+    """The registry's :class:`FastChecker` (its compiled schema nodes live as long as the registry)."""
+    checker = _CHECKERS.get(registry)
+    if checker is None:
+        checker = _CHECKERS[registry] = FastChecker(registry.definitions)
+    return checker
 
 
 def _at(location: Location, path: Path) -> Location:

@@ -214,6 +214,12 @@ class SchemaRegistry:
     def _builtins(self) -> _Builtins:
         return _load_builtins(self.kubernetes_version)
 
+    @property
+    def definitions(self) -> Mapping[str, Any]:
+        """The bundled Kubernetes definitions by name: what every validator's ``$ref`` resolves into
+        (``{DEFS_URI}#/$defs/<name>``, and ``#/$defs/<name>`` inside them). Do not modify."""
+        return self._builtins.defs
+
     # registration -------------------------------------------------------------------------------
 
     def register_crd(self, crd: Mapping[str, Any], *, source: str | None = None) -> list[tuple[str, str]]:
