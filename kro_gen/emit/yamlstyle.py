@@ -27,6 +27,13 @@ _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ]|\s+).*")
 _LEADING_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 # Characters that YAML readers treat as line breaks (besides LF) or that no YAML stream may hold raw.
 _OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
+# One search instead of a Python call per character (strings are scanned by the thousand in a fleet):
+# a character that :func:`_printable` refuses, or one of ``_OTHER_BREAKS``; without ``\n``, a character
+# a plain scalar cannot hold. ``tests/emit/test_yamlio.py`` checks both against every code point.
+_UNFAITHFUL = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_NOT_PLAIN = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 
 def _printable(char: str) -> bool:
@@ -51,7 +58,7 @@ def _plain_safe(text: str) -> bool:
         return False
     if ": " in text or " #" in text or "\t" in text or text.endswith(":"):
         return False
-    return all(_printable(char) and char != "\n" for char in text)
+    return _NOT_PLAIN.search(text) is None
 
 
 def scalar_style(text: str) -> str | None:
@@ -60,7 +67,7 @@ def scalar_style(text: str) -> str | None:
     Returns ``None`` for plain, ``"|"`` for a literal block, ``"'"`` for single quotes and ``'"'`` for
     double quotes. Public so that tests and other emitters can reason about the choice.
     """
-    faithful = all(_printable(char) for char in text) and not any(char in _OTHER_BREAKS for char in text)
+    faithful = _UNFAITHFUL.search(text) is None
     if "\n" in text:
         return "|" if faithful else '"'
     if not faithful:

@@ -241,3 +241,14 @@ def test_dump_key_is_none_for_what_pickle_cannot_write() -> None:
     from kro_gen.emit.yamlio import dump_key
 
     assert dump_key({"f": lambda: 1}, None) is None
+
+
+def test_the_style_regexes_agree_with_printable_on_every_code_point() -> None:
+    from kro_gen.emit import yamlstyle
+
+    for code in range(0x110000):
+        char = chr(code)
+        printable = yamlstyle._printable(char)
+        faithful = printable and char not in yamlstyle._OTHER_BREAKS
+        assert (yamlstyle._UNFAITHFUL.search(char) is None) is faithful, hex(code)
+        assert (yamlstyle._NOT_PLAIN.search(char) is None) is (printable and char != "\n"), hex(code)
