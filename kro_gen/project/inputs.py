@@ -47,12 +47,29 @@ def static_imports(source: str) -> set[str]:
     except SyntaxError:
         return set()
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _statements(tree.body):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.add(node.module.split(".")[0])
     return names
+
+
+#: The fields of a statement (or an ``except`` handler or ``case``) that hold statements.
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(body: list[Any]) -> Iterator[Any]:
+    """Every statement in ``body`` and in the blocks nested in it (an import is always a statement, so
+    this finds what :func:`ast.walk` finds without visiting every expression node)."""
+    todo = list(reversed(body))
+    while todo:
+        node = todo.pop()
+        yield node
+        for field in _BLOCKS:
+            inner = getattr(node, field, None)
+            if isinstance(inner, list):
+                todo.extend(reversed(inner))
 
 
 def _skipped_roots() -> tuple[str, ...]:
