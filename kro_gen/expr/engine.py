@@ -198,7 +198,41 @@ def evaluate(
             hint=f"known here: {', '.join(sorted(activation)) or 'nothing'}",
             rule="cel-unknown-identifier",
         )
-    return _run(compiled, activation, strict, converted or {})
+    converted = converted or {}
+    selected = _selected(compiled.node, activation, converted)
+    if selected is not _UNSURE:
+        return to_python(selected, strict=strict, path=compiled.text)
+    return _run(compiled, activation, strict, converted)
+
+
+_UNSURE = object()
+
+
+def _selected(node: n.Node, activation: Mapping[str, object], converted: Mapping[str, object]) -> object:
+    """The cel-python value of a plain field chain (``schema.spec.name``) read straight from the
+    converted values, as cel-python reads ``a.b`` on a map (``a["b"]``); ``_UNSURE`` for anything else
+    -- another expression, an optional step, a missing key, a value that is not a map, or an activation
+    value that :func:`_run` would still have to convert -- which :func:`_run` then evaluates (and
+    reports) as before."""
+    from celpy.celtypes import MapType, StringType
+
+    fields: list[str] = []
+    while isinstance(node, n.Select) and not node.optional:
+        fields.append(node.field)
+        node = node.operand
+    if not fields or not isinstance(node, n.Ident | n.ResourceRoot):
+        return _UNSURE
+    if node.name is None or any(name not in converted for name in activation):
+        return _UNSURE
+    value = converted.get(node.name, _UNSURE)
+    for field in reversed(fields):
+        if type(value) is not MapType:
+            return _UNSURE
+        key = StringType(field)
+        if key not in value:
+            return _UNSURE
+        value = value[key]
+    return value
 
 
 def _run(
