@@ -67,8 +67,12 @@ def _environments(environments: Sequence[EnvironmentArtifact]) -> list[str]:
 def _graphs(graphs: Sequence[GraphArtifact], environments: Sequence[EnvironmentArtifact]) -> list[str]:
     max_depth = max((graph.depth for graph in graphs), default=0)
     rows = []
+    deployed_in: dict[str, list[str]] = {}  # graph -> environments with a document of it (one pass)
+    for env in environments:
+        for name in {d.graph for d in env.documents}:
+            deployed_in.setdefault(name, []).append(env.target.name)
     for graph in sorted(graphs, key=lambda g: g.name):
-        envs = sorted(e.target.name for e in environments if any(d.graph == graph.name for d in e.documents))
+        envs = sorted(deployed_in.get(graph.name, ()))
         rows.append(
             (
                 f"`{graph.name}`",

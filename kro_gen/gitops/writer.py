@@ -306,6 +306,7 @@ def _write_locked(
     _check(plan, root, owned, adopt=adopt, force=force, label=label)
     hashes = {path: sha256_text(text) for path, text in plan.files.items()}
     changed = [p for p in plan.files if file_sha256(root / p) != hashes[p]]
+    written = set(changed)  # for the membership test below (a list made it quadratic in the files)
     stale = [p for p in sorted(owned) if p not in plan.files and (root / p).exists()]
     state = {INDEX_PATH: render_index(hashes, plan.tool_version), GITIGNORE_PATH: GITIGNORE_TEXT}
     writes = {p: plan.files[p].encode("utf-8") for p in changed}
@@ -314,7 +315,7 @@ def _write_locked(
     }
     report = WriteReport(
         written=tuple(changed),
-        unchanged=tuple(p for p in plan.files if p not in changed),
+        unchanged=tuple(p for p in plan.files if p not in written),
         deleted=tuple(stale),
         recovered=recovered,
     )

@@ -367,7 +367,8 @@ def _compute(
         by_file[path] = mine
         units += mine
     shared = _session_inputs(recorder, files)
-    new_proofs = {path: _proof(path, recorder, files, shared) for path in files if path not in cached}
+    by_stem = {file.stem: file for file in files}  # once: every file's proof looks its imports up here
+    new_proofs = {path: _proof(path, recorder, by_stem, shared) for path in files if path not in cached}
     return _State(units, live, by_file, new_proofs, kinds, kinds_changed=False)
 
 
@@ -406,12 +407,12 @@ def _session_inputs(recorder: InputRecorder, files: Sequence[Path]) -> dict[str,
 
 
 def _proof(
-    path: Path, recorder: InputRecorder, files: Sequence[Path], session: dict[str, Any]
+    path: Path, recorder: InputRecorder, by_stem: Mapping[str, Path], session: dict[str, Any]
 ) -> dict[str, Any]:
     """What ``path``'s results depend on: its bytes and those of the definition files it imports
     (recorded while loading, and written in its imports), names it imports that are not project files
-    (a new file by that name would change what they mean), and the session's shared inputs."""
-    by_stem = {file.stem: file for file in files}
+    (a new file by that name would change what they mean), and the session's shared inputs.
+    ``by_stem``: the definition files by module name."""
     helpers = set(session["helper_names"])
     seen: dict[Path, str | None] = {}
     absent: set[str] = set()
