@@ -17,6 +17,7 @@ disk, and the checks every generated object passes would not cover them).
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,12 +136,16 @@ def unlisted_files(plan: TreePlan, root: Path | str) -> list[tuple[str, str]]:
         base = root / top
         if not base.is_dir():
             continue
-        for path in base.rglob("*"):
-            relative = path.relative_to(root).as_posix()
-            if path.suffix not in _MANIFEST_SUFFIXES or relative in known or not path.is_file():
-                continue
-            folder = relative.rpartition("/")[0]
-            while folder not in folders:
-                folder = folder.rpartition("/")[0]
-            found[relative] = f"{folder}/{KUSTOMIZATION}"
+        for directory, _, names in os.walk(base):  # as Path.rglob: links to folders are not entered
+            prefix = os.path.relpath(directory, root).replace(os.sep, "/")
+            for name in names:
+                relative = name if prefix == "." else f"{prefix}/{name}"
+                if os.path.splitext(name)[1] not in _MANIFEST_SUFFIXES or relative in known:
+                    continue
+                if not os.path.isfile(os.path.join(directory, name)):
+                    continue
+                folder = relative.rpartition("/")[0]
+                while folder not in folders:
+                    folder = folder.rpartition("/")[0]
+                found[relative] = f"{folder}/{KUSTOMIZATION}"
     return sorted(found.items())

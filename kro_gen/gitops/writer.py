@@ -28,7 +28,14 @@ from pathlib import Path
 from kro_gen.errors import KroGenError, Location, ValidationError
 from kro_gen.gitops import faults as fault_hook
 from kro_gen.gitops.diffs import file_diff, report_block, shown_path
-from kro_gen.gitops.index import INDEX_PATH, file_sha256, read_index, render_index, sha256_text
+from kro_gen.gitops.index import (
+    INDEX_PATH,
+    file_sha256,
+    read_index,
+    render_index,
+    sha256_bytes,
+    sha256_text,
+)
 from kro_gen.gitops.journal import (
     GITIGNORE_PATH,
     GITIGNORE_TEXT,
@@ -94,14 +101,46 @@ def _inside(root: Path, relative: str) -> bool:
 
 
 class _Folders:
-    """What :func:`_check` asks of each planned path's folders, asked once per folder: a fleet's tree
-    has thousands of files in a few hundred folders (``Path.resolve`` costs a system call per part)."""
+    """What the writer asks of the tree on disk, asked once: each planned path's folders (a fleet's
+    tree has thousands of files in a few hundred folders, and ``Path.resolve`` costs a system call per
+    part), and each file's ``lstat`` and hash (the checks and the list of changes share them)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.base = root.resolve()
         self._resolved: dict[str, Path] = {}
         self._file: dict[str, bool] = {}
+        self._modes: dict[str, int | None] = {}
+        self._hashes: dict[str, str | None] = {}
+
+    def mode(self, relative: str) -> int | None:
+        """The ``lstat`` mode of ``relative`` (a link's own), or None when nothing is there; one call per
+        path and run (nothing changes the tree while the writer holds its lock and checks it)."""
+        if relative not in self._modes:
+            try:
+                self._modes[relative] = os.lstat(self.root / relative).st_mode
+            except OSError:
+                self._modes[relative] = None
+        return self._modes[relative]
+
+    def present(self, relative: str) -> bool:
+        """Something (a file, a folder, a link, even a broken one) is at ``relative``."""
+        return self.mode(relative) is not None
+
+    def is_dir(self, relative: str) -> bool:
+        """A folder, or a link to one, is at ``relative``."""
+        mode = self.mode(relative)
+        if mode is not None and stat.S_ISLNK(mode):
+            return (self.root / relative).is_dir()
+        return mode is not None and stat.S_ISDIR(mode)
+
+    def sha(self, relative: str) -> str | None:
+        """:func:`file_sha256` of ``relative`` (None unless a regular file, not a link), read once."""
+        if relative not in self._hashes:
+            mode = self.mode(relative)
+            regular = mode is not None and stat.S_ISREG(mode)
+            self._hashes[relative] = sha256_bytes((self.root / relative).read_bytes()) if regular else None
+        return self._hashes[relative]
 
     def resolved(self, folder: str) -> Path:
         if folder not in self._resolved:
@@ -111,8 +150,9 @@ class _Folders:
     def inside(self, relative: str) -> bool:
         """:func:`_inside`, resolving the file itself only when it is a link."""
         folder, _, name = relative.rpartition("/")
-        target = self.root / relative
-        resolved = target.resolve() if target.is_symlink() else self.resolved(folder) / name
+        mode = self.mode(relative)
+        linked = mode is not None and stat.S_ISLNK(mode)
+        resolved = (self.root / relative).resolve() if linked else self.resolved(folder) / name
         return resolved == self.base or self.base in resolved.parents
 
     def under_file(self, relative: str) -> bool:
@@ -155,11 +195,18 @@ def unowned_error(paths: Iterable[str], label: str) -> ValidationError:
 
 
 def _check(
-    plan: TreePlan, root: Path, owned: dict[str, str], *, adopt: bool, force: bool, label: str
+    plan: TreePlan,
+    root: Path,
+    owned: dict[str, str],
+    *,
+    adopt: bool,
+    force: bool,
+    label: str,
+    folders: _Folders | None = None,
 ) -> None:
     """Raise, listing every offending path, before anything is changed."""
-    folders = _Folders(root)
-    blocked = [p for p in plan.files if not folders.inside(p) or (root / p).is_dir()]
+    folders = folders or _Folders(root)
+    blocked = [p for p in plan.files if not folders.inside(p) or folders.is_dir(p)]
     blocked += [p for p in plan.files if folders.under_file(p)]
     if blocked:
         raise _error(
@@ -169,14 +216,10 @@ def _check(
             "move those away",
             "blocked-path",
         )
-    unowned = [p for p in plan.files if p not in owned and ((root / p).exists() or (root / p).is_symlink())]
+    unowned = [p for p in plan.files if p not in owned and folders.present(p)]
     if unowned and not adopt:
         raise unowned_error(unowned, label)
-    edited = sorted(
-        p
-        for p, sha in owned.items()
-        if ((root / p).exists() or (root / p).is_symlink()) and file_sha256(root / p) != sha
-    )
+    edited = sorted(p for p, sha in owned.items() if folders.present(p) and folders.sha(p) != sha)
     if edited and not force:
         detail = "".join(
             report_block("hand-edited", shown_path(label, p), file_diff(root, p, plan.files.get(p), label))
@@ -303,9 +346,10 @@ def _write_locked(
     recovered: str | None,
 ) -> WriteReport:
     owned = read_index(root)
-    _check(plan, root, owned, adopt=adopt, force=force, label=label)
+    disk = _Folders(root)  # each file's state and hash, read once for the checks and the changes
+    _check(plan, root, owned, adopt=adopt, force=force, label=label, folders=disk)
     hashes = {path: sha256_text(text) for path, text in plan.files.items()}
-    changed = [p for p in plan.files if file_sha256(root / p) != hashes[p]]
+    changed = [p for p in plan.files if disk.sha(p) != hashes[p]]
     written = set(changed)  # for the membership test below (a list made it quadratic in the files)
     stale = [p for p in sorted(owned) if p not in plan.files and (root / p).exists()]
     state = {INDEX_PATH: render_index(hashes, plan.tool_version), GITIGNORE_PATH: GITIGNORE_TEXT}

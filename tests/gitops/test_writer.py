@@ -287,3 +287,41 @@ def test_plan_paths_must_stay_inside_the_tree() -> None:
     for bad in ("../x.yaml", "/etc/x", "a/../b", ".kro-gen/manifest.json", "a\\b"):
         with pytest.raises(ValidationError):
             TreePlan({bad: "x"})
+
+
+def test_a_write_reads_each_file_on_disk_once(
+    plan: TreePlan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(plan, tmp_path)
+    (tmp_path / DEV_CONFIG).write_text((tmp_path / DEV_CONFIG).read_text() + "# drift\n")
+    reads: list[str] = []
+    original = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        reads.append(self.relative_to(tmp_path).as_posix())
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    with pytest.raises(ValidationError, match="edited by hand"):
+        write_tree(plan, tmp_path)  # the hand edit is still found
+    reads.clear()
+    report = write_tree(plan, tmp_path, force=True)
+    assert report.written == (DEV_CONFIG,)
+    tree_reads = [path for path in reads if not path.startswith(".kro-gen/")]
+    assert sorted(tree_reads) == sorted(set(tree_reads)), "a file was read twice"
+    assert set(plan.files) <= set(tree_reads)
+
+
+def test_unlisted_files_walk_the_tree_without_entering_links(plan: TreePlan, tmp_path: Path) -> None:
+    write_tree(plan, tmp_path)
+    extra = tmp_path / "environments/development/extra/stray.yaml"
+    extra.parent.mkdir()
+    extra.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stray}\n")
+    (tmp_path / "environments/development/notes.txt").write_text("not a manifest\n")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "linked.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: linked}\n")
+    (tmp_path / "environments/development/link").symlink_to(outside, target_is_directory=True)
+    assert unlisted_files(plan, tmp_path) == [
+        ("environments/development/extra/stray.yaml", "environments/development/kustomization.yaml")
+    ]
