@@ -75,6 +75,17 @@ class Tree:
         """Kinds of the generated APIs."""
         return frozenset(kind for _group, kind in self.by_api)
 
+    @cached_property
+    def _readiness(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        return {}
+
+    def readiness(self, api: tuple[str, str]) -> tuple[str, ...]:
+        """:func:`resource_readiness` of the RGD of ``api`` (group, kind), worked out once per tree: every
+        environment's instances of one RGD wait for the same resources."""
+        if api not in self._readiness:
+            self._readiness[api] = tuple(resource_readiness(self.by_api[api]))
+        return self._readiness[api]
+
 
 def _pair(body: Mapping[str, Any]) -> tuple[str, str]:
     return api_group(str(body.get("apiVersion", ""))), str(body.get("kind", ""))
@@ -139,7 +150,7 @@ def _kro_wait(body: Mapping[str, Any], tree: Tree, checked: bool, how: str) -> l
         return None
     if not checked:
         return [f"{name}: exists (no health check for {kind}: kro's readiness is not awaited)"]
-    return [f"{name}: {INSTANCE_CHECK} ({how}):", *resource_readiness(rgd)]
+    return [f"{name}: {INSTANCE_CHECK} ({how}):", *tree.readiness((group, kind))]
 
 
 def argocd_waits(body: Mapping[str, Any], tree: Tree) -> tuple[str, ...]:

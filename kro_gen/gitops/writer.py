@@ -96,8 +96,13 @@ def recover(root: Path | str) -> bool:
 
 
 def _inside(root: Path, relative: str) -> bool:
-    resolved, base = (root / relative).resolve(), root.resolve()
-    return resolved == base or base in resolved.parents
+    return _below((root / relative).resolve(), root.resolve())
+
+
+def _below(resolved: Path, base: Path) -> bool:
+    """``resolved`` is ``base`` or inside it (both resolved; compared as text, not part by part)."""
+    text, top = os.path.normcase(resolved), os.path.normcase(base)
+    return text == top or text.startswith(top if top.endswith(os.sep) else top + os.sep)
 
 
 class _Folders:
@@ -153,7 +158,7 @@ class _Folders:
         mode = self.mode(relative)
         linked = mode is not None and stat.S_ISLNK(mode)
         resolved = (self.root / relative).resolve() if linked else self.resolved(folder) / name
-        return resolved == self.base or self.base in resolved.parents
+        return _below(resolved, self.base)
 
     def under_file(self, relative: str) -> bool:
         """True when a folder of ``relative`` is a file."""
