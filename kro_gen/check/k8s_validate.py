@@ -69,12 +69,15 @@ def validate_manifest(
         ]
     if skip_expressions and (_is_expression(api_version) or _is_expression(kind)):
         return []
-    validator = registry.validator_for(api_version, kind)
-    if validator is None:
+    schema = registry.validation_schema_for(api_version, kind)
+    if schema is None:
         return [_unknown_kind(api_version, kind, registry, _at(location, base), template=skip_expressions)]
-    # the common case, a valid manifest, proven without jsonschema; any doubt: jsonschema decides
-    if _fast_checker(registry).certainly_valid(manifest, validator.schema, skip_expressions=skip_expressions):
+    # the common case, a valid manifest, proven without jsonschema (not even imported); any doubt:
+    # jsonschema decides
+    if _fast_checker(registry).certainly_valid(manifest, schema, skip_expressions=skip_expressions):
         return []
+    validator = registry.validator_for(api_version, kind)
+    assert validator is not None  # the kind has a schema
     findings: dict[tuple[str, str], Finding] = {}
     for error in validator.iter_errors(manifest):
         if skip_expressions and _is_expression(error.instance):

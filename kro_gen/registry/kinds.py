@@ -102,7 +102,14 @@ class _Builtins:
     defs: dict[str, Any]
     by_gvk: dict[Gvk, str]
     validators: dict[Gvk, Any] = field(default_factory=dict)
+    roots: dict[Gvk, dict[str, Any]] = field(default_factory=dict)
     _registry: Any = None
+
+    def root(self, gvk: Gvk, name: str) -> dict[str, Any]:
+        """The root schema of a bundled kind: a reference into the definitions (one object per kind)."""
+        if gvk not in self.roots:
+            self.roots[gvk] = {"$ref": f"{DEFS_URI}{_DEFS_MARK}{name}"}
+        return self.roots[gvk]
 
     def referencing_registry(self) -> Any:
         """A ``referencing`` registry that resolves ``$ref`` into the definitions."""
@@ -395,6 +402,16 @@ class SchemaRegistry:
                 return None
         return node
 
+    def validation_schema_for(self, api_version: str, kind: str) -> Mapping[str, Any] | None:
+        """The root JSON Schema :meth:`validator_for`'s validator checks against (None when the kind is
+        unknown), without building the validator; the same object every call."""
+        gvk = (*split_api_version(api_version), kind)
+        custom = self._custom_for(gvk)
+        if custom is not None:
+            return custom.resolved()
+        name = self._builtins.by_gvk.get(gvk)
+        return None if name is None else self._builtins.root(gvk, name)
+
     def validator_for(self, api_version: str, kind: str) -> Any | None:
         """A cached JSON Schema validator for this kind (None when unknown)."""
         gvk = (*split_api_version(api_version), kind)
@@ -409,7 +426,7 @@ class SchemaRegistry:
         if name is None:
             return None
         if gvk not in builtins.validators:
-            builtins.validators[gvk] = _make_validator({"$ref": f"{DEFS_URI}{_DEFS_MARK}{name}"}, builtins)
+            builtins.validators[gvk] = _make_validator(builtins.root(gvk, name), builtins)
         return builtins.validators[gvk]
 
 

@@ -10,6 +10,7 @@ unknown and missing fields, bad enum values) plus random JSON values from hypoth
 from __future__ import annotations
 
 import copy
+import os
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -320,3 +321,24 @@ _CASES = [
     for m, s in base_manifests()
     if m.get("kind") in ("Deployment", "Service", "Widget", "Gadget", "Application")
 ]
+
+
+def test_a_valid_project_is_checked_without_importing_jsonschema(tmp_path: Path) -> None:
+    """The seed's manifests are all proven valid by the fast checker: a ``--check`` run never builds a
+    jsonschema validator (the import alone costs a small run tens of milliseconds)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    script = (
+        "import sys\n"
+        "from kro_gen.cli import main\n"
+        "sys.argv = ['kro-gen', 'generate', '--check', '--no-cache']\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
+        "print('jsonschema' in sys.modules)\n"
+    )
+    environment = {**os.environ, "KRO_GEN_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=environment, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stdout + done.stderr
