@@ -25,7 +25,17 @@ _HASH_LENGTH = 8
 
 
 def rgd_document(built: BuiltGraph) -> dict[str, Any]:
-    """The RGD for ``built``: schema (spec, types, status) and resources in declaration order."""
+    """The RGD for ``built``: schema (spec, types, status) and resources in declaration order.
+
+    Every expression is rendered once: the text checked by parsing it back is the text written.
+    """
+    from kro_gen.expr.render import remembering
+
+    with remembering():
+        return _document(built)
+
+
+def _document(built: BuiltGraph) -> dict[str, Any]:
     from kro_gen.schema import to_simple_schema
 
     graph = built.graph

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from kro_gen.errors import ExpressionError
 from kro_gen.expr import nodes as n
@@ -147,10 +149,34 @@ def _member_target(node: n.Node) -> str:
     return _wrap(node, _MEMBER)
 
 
+#: The memos of the :func:`remembering` blocks under way (innermost last): id(node) -> (node, its text).
+#: A memo holds its nodes, so no id in it is reused while it lives.
+_MEMOS: list[dict[int, tuple[n.Node, str]]] = []
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Within the block, :func:`render_cel` renders each node object once and returns the same text for
+    it again (a tree that is checked and then written is rendered once).
+
+    Only for trees that do not change meanwhile: a :class:`~nodes.ResourceRoot`'s text is its resource's
+    id at the time it is first rendered. Errors are not remembered (they are raised again).
+    """
+    _MEMOS.append({})
+    try:
+        yield
+    finally:
+        _MEMOS.pop()
+
+
 def render_cel(node: n.Node) -> str:
     """kro CEL text for ``node`` (without the surrounding ``${}``)."""
+    if _MEMOS:
+        known = _MEMOS[-1].get(id(node))
+        if known is not None:
+            return known[1]
     if isinstance(node, n.Literal):
-        return _literal(node.value)
+        return _kept(node, _literal(node.value))
     if isinstance(node, n.Ident):
         return node.name
     if isinstance(node, n.ResourceRoot):
@@ -161,22 +187,22 @@ def render_cel(node: n.Node) -> str:
             )
         return node.name
     if isinstance(node, n.Select):
-        return _member_target(node.operand) + member_access(node.field, node.optional)
+        return _kept(node, _member_target(node.operand) + member_access(node.field, node.optional))
     if isinstance(node, n.Index):
         opener = "[?" if node.optional else "["
-        return f"{_member_target(node.operand)}{opener}{render_cel(node.index)}]"
+        return _kept(node, f"{_member_target(node.operand)}{opener}{render_cel(node.index)}]")
     if isinstance(node, n.Unary):
-        return f"{node.op}{_unary_operand(node)}"
+        return _kept(node, f"{node.op}{_unary_operand(node)}")
     if isinstance(node, n.Binary):
         prec = _PRECEDENCE[node.op]
         left = _wrap(node.left, prec)
         right = _wrap(node.right, prec, strict=True)
-        return f"{left} {node.op} {right}"
+        return _kept(node, f"{left} {node.op} {right}")
     if isinstance(node, n.Cond):
         cond = _wrap(node.cond, _PRECEDENCE["?:"], strict=True)
         then = _wrap(node.then, _PRECEDENCE["?:"], strict=True)
         otherwise = _wrap(node.otherwise, _PRECEDENCE["?:"])
-        return f"{cond} ? {then} : {otherwise}"
+        return _kept(node, f"{cond} ? {then} : {otherwise}")
     if isinstance(node, n.Call):
         if node.function == "has" and any(
             isinstance(a, n.Select) and not is_field_name(a.field) for a in node.args
@@ -185,29 +211,36 @@ def render_cel(node: n.Node) -> str:
                 "has() only takes a field that can follow a dot; kro cannot test other keys with has()",
                 hint='test a map key with cel.in_("my-key", m) instead',
             )
-        return f"{node.function}({', '.join(render_cel(a) for a in node.args)})"
+        return _kept(node, f"{node.function}({', '.join(render_cel(a) for a in node.args)})")
     if isinstance(node, n.Method):
         args = ", ".join(render_cel(a) for a in node.args)
-        return f"{_member_target(node.target)}.{node.function}({args})"
+        return _kept(node, f"{_member_target(node.target)}.{node.function}({args})")
     if isinstance(node, n.Comprehension):
         macro_args = [*node.variables, *(render_cel(b) for b in node.body)]
-        return f"{_member_target(node.target)}.{node.macro}({', '.join(macro_args)})"
+        return _kept(node, f"{_member_target(node.target)}.{node.macro}({', '.join(macro_args)})")
     if isinstance(node, n.ListLit):
-        return "[" + ", ".join(render_cel(i) for i in node.items) + "]"
+        return _kept(node, "[" + ", ".join(render_cel(i) for i in node.items) + "]")
     if isinstance(node, n.MapLit):
         entries = ", ".join(f"{render_cel(k)}: {render_cel(v)}" for k, v in node.entries)
-        return "{" + entries + "}"
+        return _kept(node, "{" + entries + "}")
     if isinstance(node, n.Template):
         if not node.parts:
-            return '""'
+            return _kept(node, '""')
         if len(node.parts) == 1 and isinstance(node.parts[0], n.Node):
-            return render_cel(node.parts[0])
+            return _kept(node, render_cel(node.parts[0]))
         pieces = [
             quote_string(p) if isinstance(p, str) else _wrap(p, _PRECEDENCE["+"], strict=True)
             for p in node.parts
         ]
-        return " + ".join(pieces)
+        return _kept(node, " + ".join(pieces))
     raise ExpressionError(f"cannot render expression node {type(node).__name__}")
+
+
+def _kept(node: n.Node, text: str) -> str:
+    """``text``, noted as ``node``'s in the innermost :func:`remembering` memo (if any)."""
+    if _MEMOS:
+        _MEMOS[-1][id(node)] = (node, text)
+    return text
 
 
 def escape_literal_text(text: str) -> str:
