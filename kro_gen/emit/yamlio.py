@@ -33,7 +33,15 @@ from kro_gen.emit.yamlfast import fast_document
 from kro_gen.emit.yamlstyle import scalar_style
 from kro_gen.errors import Location, ValidationError
 
-__all__ = ["dump_all", "dump_key", "dump_yaml", "recording_dumps", "reusing_dumps", "scalar_style"]
+__all__ = [
+    "dump_all",
+    "dump_key",
+    "dump_yaml",
+    "note_dump",
+    "recording_dumps",
+    "reusing_dumps",
+    "scalar_style",
+]
 
 
 def _plain(value: Any, path: str) -> Any:
@@ -157,11 +165,17 @@ def dump_yaml(doc: Any, *, header: str | None = None, pure: bool = False) -> str
         found = earlier.get(key) or seen.get(key)
         text = found if found is not None else _header_lines(header) + _dump_one(doc, pure, [])
         seen[key] = text
+    note_dump(text, doc)
+    return text
+
+
+def note_dump(text: str, doc: Any) -> None:
+    """Record ``text`` as the dump of ``doc`` in the :func:`recording_dumps` blocks under way, as
+    :func:`dump_yaml` does (for a caller that already holds ``dump_yaml(doc, ...)``'s text)."""
     if _recorders:
         body = doc if type(doc) is dict else _plain(doc, "")  # a dict is recorded as it is, not copied
         for recorder in _recorders:
             recorder[text] = body
-    return text
 
 
 _recorders: list[dict[str, Any]] = []

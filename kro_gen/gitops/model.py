@@ -36,6 +36,9 @@ class GraphArtifact:
         source: the definition file, e.g. ``definitions/microservices.py`` (goes into file headers).
         dependencies: resource id -> ids it references (for the README diagram).
         resource_kinds: resource id -> label such as ``Deployment`` or ``Secret (externalRef)``.
+        rgd_file: ``(max_depth, text)`` when the text of its ``platform/rgds/`` file for that deepest chain
+            depth is already made (:func:`kro_gen.gitops.platform.rgd_file` returns it instead of
+            dumping the RGD again); not part of equality.
     """
 
     name: str
@@ -48,6 +51,7 @@ class GraphArtifact:
     source: str
     dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)
     resource_kinds: Mapping[str, str] = field(default_factory=dict)
+    rgd_file: tuple[int, str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def api_version(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Sequence
 
-from kro_gen.emit.yamlio import dump_yaml
+from kro_gen.emit.yamlio import dump_yaml, note_dump
 from kro_gen.errors import Location, ValidationError
 from kro_gen.gitops import annotations as ann
 from kro_gen.gitops import layout
@@ -47,11 +47,24 @@ def _check_rgd(graph: GraphArtifact, where: Location) -> None:
 
 
 def rgd_file(graph: GraphArtifact, max_depth: int) -> str:
-    """The text of ``graph``'s file in ``platform/rgds/`` when the deepest chained graph has ``max_depth``."""
+    """The text of ``graph``'s file in ``platform/rgds/`` when the deepest chained graph has ``max_depth``
+    (``graph.rgd_file`` when it was made, and so checked, for that depth)."""
     where = Location(file=graph.source, graph=graph.name)
-    _check_rgd(graph, where)
+    made = _made(graph, max_depth)
+    if made is None:
+        _check_rgd(graph, where)
     body = ann.stamp(graph.rgd, ann.rgd_annotations(ann.rgd_wave(graph.depth, max_depth)), where)
+    if made is not None:
+        note_dump(made, body)  # what dumping it would have recorded
+        return made
     return dump_yaml(body, header=layout.header([graph.source]))
+
+
+def _made(graph: GraphArtifact, max_depth: int) -> str | None:
+    """The text already made for ``graph`` at ``max_depth``, if any."""
+    if graph.rgd_file is not None and graph.rgd_file[0] == max_depth:
+        return graph.rgd_file[1]
+    return None
 
 
 def plan_rgds(graphs: Sequence[GraphArtifact]) -> dict[str, str]:

@@ -8,6 +8,7 @@ would have raised it, so the order of errors does not depend on how the units we
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from collections.abc import Callable, Sequence
@@ -143,7 +144,10 @@ def compute_unit(output: GraphOutput, context: UnitContext) -> GraphUnit:
         status_site=graph.status_site(),
     )
     try:
-        unit.rgd_blob = blob_id(rgd_file(artifact, context.max_depth).encode("utf-8"))
+        text = rgd_file(artifact, context.max_depth)
+        # the planner writes this same text (for the same depth) instead of dumping the RGD again
+        unit.artifact = dataclasses.replace(artifact, rgd_file=(context.max_depth, text))
+        unit.rgd_blob = blob_id(text.encode("utf-8"))
     except KroGenError:
         unit.rgd_blob = ""  # the planner reports it, in its turn
     registry = context.registry
