@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from kro_gen.check.findings import Finding, Severity
@@ -227,8 +228,14 @@ class RgdView:
 
     @property
     def ids(self) -> list[str]:
-        """Every valid-looking resource id, in order, duplicates kept once."""
-        return list(dict.fromkeys(r.id for r in self.resources if r.id))
+        """Every valid-looking resource id, in order, duplicates kept once (a new list each time)."""
+        return list(self._ids)
+
+    @cached_property
+    def _ids(self) -> tuple[str, ...]:
+        # read once per view: rules ask for the ids once per expression site (the RGD is not changed
+        # while it is checked)
+        return tuple(dict.fromkeys(r.id for r in self.resources if r.id))
 
     def resource(self, resource_id: str) -> ResourceView | None:
         """The first resource with this id."""
