@@ -25,6 +25,7 @@ __all__ = [
     "Finding",
     "Severity",
     "check_files",
+    "check_generated_rgd",
     "check_instance",
     "check_rgd",
     "default_registry",
@@ -77,6 +78,42 @@ def check_rgd(
                 "give a ResourceGraphDefinition object",
             )
         ]
+    from kro_gen.check.rules_sites import collect_sites
+
+    view = RgdView(rgd, location)
+    return _check_view(view, collect_sites(view), registry, declared_status)
+
+
+def check_generated_rgd(
+    rgd: Mapping[str, Any],
+    *,
+    location: Location,
+    registry: Any | None = None,
+    declared_status: Mapping[tuple[str, ...], str] | None = None,
+) -> tuple[list[Finding], list[Finding]]:
+    """``check_rgd(rgd, ...)`` and :func:`kro_gen.check.generated.check_generated` ``(rgd, location)`` of
+    one generated RGD, with the RGD read once: both use one view and one list of its expression sites."""
+    from kro_gen.check.generated import check_generated
+    from kro_gen.check.rules_include import check_conditional_status
+    from kro_gen.check.rules_sites import collect_sites
+
+    if not isinstance(rgd, Mapping):
+        return check_rgd(rgd, location=location, registry=registry, declared_status=declared_status), (
+            check_generated(rgd, location)
+        )
+    view = RgdView(rgd, location)
+    sites = collect_sites(view)
+    first = _check_view(view, list(sites), registry, declared_status)
+    return first, check_conditional_status(view, sites)
+
+
+def _check_view(
+    view: RgdView,
+    sites: list[Any],
+    registry: Any | None,
+    declared_status: Mapping[tuple[str, ...], str] | None,
+) -> list[Finding]:
+    """:func:`check_rgd`'s rules on ``view`` and its expression ``sites``."""
     from kro_gen.check.rules_expressions import check_expressions
     from kro_gen.check.rules_foreach import check_for_each
     from kro_gen.check.rules_graph import check_graph
@@ -87,12 +124,9 @@ def check_rgd(
     from kro_gen.check.rules_printer_columns import check_printer_columns
     from kro_gen.check.rules_resources import check_resources
     from kro_gen.check.rules_schema import check_schema, parse_schema
-    from kro_gen.check.rules_sites import collect_sites
     from kro_gen.check.rules_status import check_status
 
-    view = RgdView(rgd, location)
     registry = registry if registry is not None else default_registry()
-    sites = collect_sites(view)
     parsed = parse_schema(view)
     found = check_identity(view)
     found += check_schema(view, sites, parsed)

@@ -99,18 +99,20 @@ def check_graph_rgd(
     ``status_model``, also its declared field types against the inferred ones (``status-type``)."""
     from dataclasses import replace
 
-    from kro_gen.check import check_rgd
-    from kro_gen.check.generated import check_generated
+    from kro_gen.check import check_generated_rgd
     from kro_gen.graph.status import declared_status_types
 
     declared = declared_status_types(status_model)
+    found, generated = check_generated_rgd(
+        rgd, location=location, registry=registry, declared_status=declared
+    )
     findings = []
-    for finding in check_rgd(rgd, location=location, registry=registry, declared_status=declared):
+    for finding in found:
         fix = _STRICT_FOR_GENERATED.get(finding.rule)
         if fix is not None:
             finding = replace(finding, severity=Severity.ERROR, fix=fix)
         findings.append(finding)
-    return findings + check_generated(rgd, location)
+    return findings + generated
 
 
 def at_user_site(finding: Finding, site: Location | None) -> Finding:
