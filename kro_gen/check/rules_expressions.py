@@ -206,8 +206,8 @@ def _iterator_owner(view: RgdView, name: str) -> str | None:
 
 def _check_schema_reads(view: RgdView, site: Site) -> list[Finding]:
     found: list[Finding] = []
-    for node in site.nodes():
-        for _top, chain in schema_chains(node):
+    for expression in site.expressions:
+        for _top, chain in expression.derived(_schema_chains) or ():
             fields = [part for part in chain if isinstance(part, str)]
             if fields[:1] == ["status"]:
                 found.append(
@@ -229,6 +229,10 @@ def _check_schema_reads(view: RgdView, site: Site) -> list[Finding]:
                     )
                 )
     return found
+
+
+def _schema_chains(node: n.Node) -> tuple[tuple[n.Node, tuple[str | n.Node, ...]], ...]:
+    return tuple(schema_chains(node))
 
 
 def schema_chains(node: n.Node) -> Iterator[tuple[n.Node, tuple[str | n.Node, ...]]]:

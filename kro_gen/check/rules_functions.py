@@ -23,14 +23,25 @@ DISABLED_NAMESPACES = frozenset({"math", "sets", "proto"})
 def check_functions(view: RgdView, site: Site) -> list[Finding]:
     """Function findings for one site."""
     found: list[Finding] = []
-    for node in site.nodes():
-        for current in n.walk(node):
+    for expression in site.expressions:
+        if expression.node is None:
+            continue
+        for current in expression.derived(_calls) or ():
             if isinstance(current, n.Call):
                 found += _check_call(view, site, current.function)
-            elif isinstance(current, n.Method):
+            else:
                 found += _check_method(view, site, current)
-        found += _check_bytes(view, site, node)
+        found += _check_bytes(view, site, expression.derived(_bytes_calls) or ())
     return found
+
+
+def _calls(node: n.Node) -> tuple[n.Call | n.Method, ...]:
+    """The calls and method calls of ``node``, in walk order."""
+    return tuple(current for current in n.walk(node) if isinstance(current, n.Call | n.Method))
+
+
+def _bytes_calls(node: n.Node) -> tuple[str, ...]:
+    return tuple(_unwrapped_bytes(node, wrapped=False))
 
 
 def _check_call(view: RgdView, site: Site, name: str) -> list[Finding]:
@@ -102,8 +113,9 @@ def _disabled(name: str, here: Location) -> Finding:
     )
 
 
-def _check_bytes(view: RgdView, site: Site, node: n.Node) -> list[Finding]:
-    """kro#1308: an expression that yields bytes panics the v0.9.3 controller."""
+def _check_bytes(view: RgdView, site: Site, names: tuple[str, ...]) -> list[Finding]:
+    """kro#1308: an expression that yields bytes panics the v0.9.3 controller (``names``: the bytes
+    functions whose results are not converted, from :func:`_unwrapped_bytes`)."""
     return [
         finding(
             "bytes-expression",
@@ -112,7 +124,7 @@ def _check_bytes(view: RgdView, site: Site, node: n.Node) -> list[Finding]:
             view.at(site.path, site.resource),
             f'wrap it: "%x".format([{name}(...)]) or base64.encode({name}(...))',
         )
-        for name in _unwrapped_bytes(node, wrapped=False)
+        for name in names
     ]
 
 

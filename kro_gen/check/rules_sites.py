@@ -6,12 +6,16 @@ The expression rules, the status rules and the schema-read rule all look at the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from kro_gen.check.rules_base import Path, ResourceView, RgdView, as_list, as_map, walk_values
 from kro_gen.expr import nodes as n
+
+_T = TypeVar("_T")
 
 
 class Place(StrEnum):
@@ -40,6 +44,20 @@ class Expression:
     error: str | None
     hint: str | None = None
 
+    def derived(self, compute: Callable[[n.Node], _T]) -> _T | None:
+        """``compute(self.node)``, computed once per expression (None when the text did not parse).
+
+        ``compute`` must be a pure function of the tree whose result its users do not change (a tuple):
+        expressions are shared by every RGD that holds the same CEL text.
+        """
+        if self.node is None:
+            return None
+        known: dict[Any, Any] = self.__dict__.setdefault("_derived", {})
+        if compute not in known:
+            known[compute] = compute(self.node)
+        result: _T = known[compute]
+        return result
+
 
 @dataclass(frozen=True)
 class Site:
@@ -59,8 +77,8 @@ class Site:
     def identifiers(self) -> list[str]:
         """Free identifiers of all parsed expressions, first use first."""
         seen: dict[str, None] = {}
-        for node in self.nodes():
-            for name in free_names(node):
+        for expression in self.expressions:
+            for name in expression.derived(_free_names) or ():
                 seen.setdefault(name, None)
         return list(seen)
 
@@ -75,6 +93,10 @@ def free_names(node: n.Node) -> list[str]:
     seen: dict[str, None] = {}
     _visit_free(node, frozenset(), seen)
     return list(seen)
+
+
+def _free_names(node: n.Node) -> tuple[str, ...]:
+    return tuple(free_names(node))
 
 
 def condition_map(node: n.Node) -> n.MapLit | None:
@@ -119,25 +141,24 @@ def _visit_free(node: n.Node, scope: frozenset[str], seen: dict[str, None]) -> N
         _visit_free(child, scope, seen)
 
 
-class _Parser:
-    """Parses each distinct CEL text once."""
+@functools.lru_cache(maxsize=16384)
+def parse_expression(cel: str) -> Expression:
+    """The :class:`Expression` of one ``${...}`` body (cached by text, shared by every RGD that holds it)."""
+    from kro_gen.errors import ExpressionError
+    from kro_gen.expr.parser import parse_cel
 
-    def __init__(self) -> None:
-        self._cache: dict[str, Expression] = {}
+    try:
+        return Expression(cel, parse_cel(cel), None)
+    except ExpressionError as error:
+        return Expression(cel, None, error.message, error.hint)
+
+
+class _Parser:
+    """Parses each distinct CEL text once (through :func:`parse_expression`)."""
 
     def parse(self, cel: str) -> Expression:
         """The parse of ``cel`` (cached)."""
-        cached = self._cache.get(cel)
-        if cached is None:
-            from kro_gen.errors import ExpressionError
-            from kro_gen.expr.parser import parse_cel
-
-            try:
-                cached = Expression(cel, parse_cel(cel), None)
-            except ExpressionError as error:
-                cached = Expression(cel, None, error.message, error.hint)
-            self._cache[cel] = cached
-        return cached
+        return parse_expression(cel)
 
     def site(self, place: Place, resource: ResourceView | None, path: Path, text: str) -> Site:
         """A site for the YAML string ``text`` at ``path``."""

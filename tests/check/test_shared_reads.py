@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from kro_gen.check import check_generated_rgd, check_rgd
+from kro_gen.check import check_generated_rgd, check_rgd, rules_sites
 from kro_gen.check.generated import check_generated
 from kro_gen.check.rules_base import RgdView
+from kro_gen.check.rules_sites import Expression
 from kro_gen.errors import Location
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,3 +115,28 @@ def test_one_read_for_both_gives_both(declared: dict[tuple[str, ...], str] | Non
             )
         )
         assert both == apart
+
+
+def _fresh(expression: Expression, compute: Any) -> Any:
+    return None if expression.node is None else compute(expression.node)
+
+
+def test_shared_expressions_give_the_findings_of_fresh_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    # checked twice: the second round reads every expression from the shared cache
+    where = Location(graph="g")
+    first = [check_rgd(rgd, location=where) for rgd in CASES]
+    second = [check_rgd(rgd, location=where) for rgd in CASES]
+    monkeypatch.setattr(rules_sites, "parse_expression", rules_sites.parse_expression.__wrapped__)
+    monkeypatch.setattr(Expression, "derived", _fresh)
+    fresh = [check_rgd(rgd, location=where) for rgd in CASES]
+    assert first == second == fresh
+    rules = {f.rule for found in fresh for f in found}
+    assert {"unknown-function", "bytes-expression", "schema-status-read", "unknown-identifier"} <= rules
+
+
+def test_an_expression_is_parsed_once_per_text() -> None:
+    one = rules_sites.parse_expression("schema.spec.name + 'x'")
+    assert rules_sites.parse_expression("schema.spec.name + 'x'") is one
+    assert one.derived(rules_sites._free_names) == ("schema",)
+    broken = rules_sites.parse_expression("schema.spec.(")
+    assert broken.node is None and broken.error and broken.derived(rules_sites._free_names) is None
