@@ -138,8 +138,12 @@ def _first_unsafe(chain: tuple[str | n.Node, ...], safe: int, parsed: Any) -> tu
 def spec_reads_in(site: Site) -> Iterator[tuple[tuple[str | n.Node, ...], int]]:
     """Every read of a ``schema`` select chain in ``site``, with how many leading segments a
     surrounding ``has(...)`` guard makes safe."""
-    for node in site.nodes():
-        yield from _reads(node, ())
+    for expression in site.expressions:
+        yield from expression.derived(_spec_reads) or ()
+
+
+def _spec_reads(node: n.Node) -> tuple[tuple[tuple[str | n.Node, ...], int], ...]:
+    return tuple(_reads(node, ()))
 
 
 def _reads(
