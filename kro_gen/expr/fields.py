@@ -17,7 +17,7 @@ from typing import Any
 from kro_gen.errors import ExpressionError
 from kro_gen.expr import nodes as n
 from kro_gen.expr.render import escape_literal_text, render_cel
-from kro_gen.expr.wrapper import Expr, to_node
+from kro_gen.expr.wrapper import Expr, has_expression, to_node
 
 
 def field_value(value: Any) -> Any:
@@ -26,6 +26,8 @@ def field_value(value: Any) -> Any:
     Nested dicts and lists are converted recursively. A top-level :class:`~nodes.Template`
     becomes a kro string template; any other expression becomes a standalone ``${expr}``.
     """
+    if type(value) is str and not has_expression(value):  # the common case: what to_node makes a Literal
+        return escape_literal_text(value)
     if isinstance(value, Expr | n.Node):
         node = to_node(value)
         if isinstance(node, n.Template):
@@ -42,7 +44,9 @@ def field_value(value: Any) -> Any:
     if isinstance(value, Mapping):
         result: dict[Any, Any] = {}
         for key, item in value.items():
-            dynamic_text = isinstance(key, str) and not isinstance(to_node(key), n.Literal)
+            dynamic_text = isinstance(key, str) and (
+                has_expression(key) if type(key) is str else not isinstance(to_node(key), n.Literal)
+            )
             if isinstance(key, Expr | n.Node) or dynamic_text:
                 raise ExpressionError(
                     "a map key cannot be an expression: kro does not evaluate ${} in keys",
