@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -149,30 +150,38 @@ def _member_target(node: n.Node) -> str:
     return _wrap(node, _MEMBER)
 
 
-#: The memos of the :func:`remembering` blocks under way (innermost last): id(node) -> (node, its text).
-#: A memo holds its nodes, so no id in it is reused while it lives.
-_MEMOS: list[dict[int, tuple[n.Node, str]]] = []
+class _Memos(threading.local):
+    """Per thread: the memos of the :func:`remembering` blocks under way (innermost last), each
+    id(node) -> (node, its text). A memo holds its nodes, so no id in it is reused while it lives."""
+
+    def __init__(self) -> None:
+        self.stack: list[dict[int, tuple[n.Node, str]]] = []
+
+
+_MEMOS = _Memos()
 
 
 @contextmanager
 def remembering() -> Iterator[None]:
     """Within the block, :func:`render_cel` renders each node object once and returns the same text for
-    it again (a tree that is checked and then written is rendered once).
+    it again (a tree that is checked and then written is rendered once); only in this thread.
 
     Only for trees that do not change meanwhile: a :class:`~nodes.ResourceRoot`'s text is its resource's
     id at the time it is first rendered. Errors are not remembered (they are raised again).
     """
-    _MEMOS.append({})
+    stack = _MEMOS.stack
+    stack.append({})
     try:
         yield
     finally:
-        _MEMOS.pop()
+        stack.pop()
 
 
 def render_cel(node: n.Node) -> str:
     """kro CEL text for ``node`` (without the surrounding ``${}``)."""
-    if _MEMOS:
-        known = _MEMOS[-1].get(id(node))
+    memos = _MEMOS.stack
+    if memos:
+        known = memos[-1].get(id(node))
         if known is not None:
             return known[1]
     if isinstance(node, n.Literal):
@@ -238,8 +247,9 @@ def render_cel(node: n.Node) -> str:
 
 def _kept(node: n.Node, text: str) -> str:
     """``text``, noted as ``node``'s in the innermost :func:`remembering` memo (if any)."""
-    if _MEMOS:
-        _MEMOS[-1][id(node)] = (node, text)
+    memos = _MEMOS.stack
+    if memos:
+        memos[-1][id(node)] = (node, text)
     return text
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,24 @@ def test_the_memo_lives_only_within_the_block() -> None:
     with remembering():
         assert render_cel(tree) == "api.spec"
     assert render_cel(tree) == "api.spec"
-    assert not render._MEMOS
+    assert not render._MEMOS.stack
+
+
+def test_the_memo_is_per_thread() -> None:
+    resource = _Named("web")
+    tree = n.Select(n.ResourceRoot.of(resource), "spec")
+    seen: list[str] = []
+    with remembering():
+        assert render_cel(tree) == "web.spec"
+        resource.id = "api"
+
+        def other() -> None:  # no block in this thread: nothing remembered here
+            seen.append(render_cel(tree))
+
+        worker = threading.Thread(target=other)
+        worker.start()
+        worker.join()
+    assert seen == ["api.spec"]
 
 
 def test_a_resource_root_is_never_remembered() -> None:
