@@ -271,30 +271,27 @@ def _branch_kinds(rule: Any) -> list[frozenset[str]] | None:
     return found
 
 
-def _one_of(checker: FastChecker, rule: Any, schema: Mapping[str, Any], in_defs: bool) -> Step | None:
-    branches = _branch_kinds(rule)
-    if branches is None:
-        return None
+def _branches(how_many_fit: Callable[[int], bool]) -> _Maker:
+    """``oneOf`` / ``anyOf`` over branches that each only name types: a scalar fits when
+    ``how_many_fit(number of branches its type is in)`` (maps and lists are left to jsonschema)."""
 
-    def step(value: Any, kind: str, skip: bool) -> bool:
-        if kind in ("object", "array"):
-            return False
-        return sum(kind in kinds for kinds in branches) == 1
+    def make(checker: FastChecker, rule: Any, schema: Mapping[str, Any], in_defs: bool) -> Step | None:
+        branches = _branch_kinds(rule)
+        if branches is None:
+            return None
 
-    return step
+        def step(value: Any, kind: str, skip: bool) -> bool:
+            if kind in ("object", "array"):
+                return False
+            return how_many_fit(sum(kind in kinds for kinds in branches))
+
+        return step
+
+    return make
 
 
-def _any_of(checker: FastChecker, rule: Any, schema: Mapping[str, Any], in_defs: bool) -> Step | None:
-    branches = _branch_kinds(rule)
-    if branches is None:
-        return None
-
-    def step(value: Any, kind: str, skip: bool) -> bool:
-        if kind in ("object", "array"):
-            return False
-        return any(kind in kinds for kinds in branches)
-
-    return step
+_one_of = _branches(lambda fitting: fitting == 1)
+_any_of = _branches(lambda fitting: fitting > 0)
 
 
 def _pattern(checker: FastChecker, rule: Any, schema: Mapping[str, Any], in_defs: bool) -> Step | None:
