@@ -219,7 +219,7 @@ def check_files(
     loaded = [_load_file(name, findings) for name in files]
     registry = registry if registry is not None else default_registry()
     kinds: list[GeneratedKind] = []
-    rgds = _register(loaded, registry, findings, kinds)
+    rgds = _by_instance_kind(_register(loaded, registry, findings, kinds))
     findings += kind_conflicts(kinds, _cluster_sets(loaded, one_cluster))
     for item in loaded:
         for document, base, body in item.objects:
@@ -366,20 +366,30 @@ def instance_api_version(rgd: Mapping[str, Any]) -> tuple[str, str] | None:
     return f"{group}/{version}", kind
 
 
-def _rgd_for(body: Mapping[str, Any], rgds: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+#: Instance kind -> ``(group/version, RGD)`` of every RGD among the files generating that kind, in order.
+RgdsByKind = dict[str, list[tuple[str, Mapping[str, Any]]]]
+
+
+def _by_instance_kind(rgds: list[Mapping[str, Any]]) -> RgdsByKind:
+    """The RGDs indexed by the kind of their instances (each object then looks at its kind's only)."""
+    index: RgdsByKind = {}
+    for rgd in rgds:
+        identity = instance_api_version(rgd)
+        if identity is not None:
+            index.setdefault(identity[1], []).append((identity[0], rgd))
+    return index
+
+
+def _rgd_for(body: Mapping[str, Any], rgds: RgdsByKind) -> Mapping[str, Any] | None:
     """The RGD whose instances ``body`` is: same apiVersion and kind; or same kind when the apiVersion
     has no group or the same group (then check_instance reports the wrong version)."""
     api_version, kind = body.get("apiVersion"), body.get("kind")
     if not isinstance(kind, str):
         return None
-    by_kind = []
-    for rgd in rgds:
-        identity = instance_api_version(rgd)
-        if identity is None or identity[1] != kind:
-            continue
-        if identity[0] == api_version:
+    by_kind = rgds.get(kind, [])
+    for version, rgd in by_kind:
+        if version == api_version:
             return rgd
-        by_kind.append((identity[0], rgd))
     if len(by_kind) == 1 and isinstance(api_version, str):
         group = by_kind[0][0].rsplit("/", 1)[0]
         if "/" not in api_version or api_version.rsplit("/", 1)[0] == group:

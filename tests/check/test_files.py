@@ -268,3 +268,21 @@ def test_yaml_that_is_no_kubernetes_object_is_skipped_but_a_broken_object_is_not
     broken = write(tmp_path, "broken.yaml", "apiVersion: v1\nmetadata:\n  name: x\n")
     assert check_files([values]) == []
     assert [f.rule for f in check_files([broken])] == ["manifest-type-meta"]
+
+
+def test_an_instance_finds_its_rgd_by_kind_then_version() -> None:
+    from kro_gen.check.files import _by_instance_kind, _rgd_for
+
+    def rgd(group: str, version: str, kind: str) -> dict[str, object]:
+        return {"spec": {"schema": {"group": group, "apiVersion": version, "kind": kind}}}
+
+    app_v1, app_v2 = rgd("example.com", "v1", "App"), rgd("example.com", "v2", "App")
+    web, other = rgd("example.com", "v1alpha1", "Web"), rgd("other.org", "v1", "Db")
+    index = _by_instance_kind([app_v1, web, app_v2, other, {"spec": {}}])
+    assert _rgd_for({"apiVersion": "example.com/v2", "kind": "App"}, index) is app_v2
+    assert _rgd_for({"apiVersion": "example.com/v1", "kind": "App"}, index) is app_v1
+    assert _rgd_for({"apiVersion": "example.com/v3", "kind": "App"}, index) is None  # two candidates
+    assert _rgd_for({"apiVersion": "example.com/v9", "kind": "Web"}, index) is web  # wrong version: reported
+    assert _rgd_for({"apiVersion": "v1", "kind": "Web"}, index) is web  # no group
+    assert _rgd_for({"apiVersion": "elsewhere.io/v1alpha1", "kind": "Web"}, index) is None
+    assert _rgd_for({"apiVersion": "other.org/v1", "kind": "Nope"}, index) is None
