@@ -153,19 +153,13 @@ def parse_expression(cel: str) -> Expression:
         return Expression(cel, None, error.message, error.hint)
 
 
-class _Parser:
-    """Parses each distinct CEL text once (through :func:`parse_expression`)."""
+def _site(place: Place, resource: ResourceView | None, path: Path, text: str) -> Site:
+    """A site for the YAML string ``text`` at ``path`` (each CEL text is parsed once, by
+    :func:`parse_expression`)."""
+    from kro_gen.expr.kro_text import extract_expressions, is_standalone
 
-    def parse(self, cel: str) -> Expression:
-        """The parse of ``cel`` (cached)."""
-        return parse_expression(cel)
-
-    def site(self, place: Place, resource: ResourceView | None, path: Path, text: str) -> Site:
-        """A site for the YAML string ``text`` at ``path``."""
-        from kro_gen.expr.kro_text import extract_expressions, is_standalone
-
-        expressions = tuple(self.parse(cel) for cel in extract_expressions(text))
-        return Site(place, resource, path, text, expressions, is_standalone(text))
+    expressions = tuple(parse_expression(cel) for cel in extract_expressions(text))
+    return Site(place, resource, path, text, expressions, is_standalone(text))
 
 
 def collect_sites(view: RgdView) -> list[Site]:
@@ -175,28 +169,27 @@ def collect_sites(view: RgdView) -> list[Site]:
     includeWhen, forEach values and status conditions every string counts (those places accept
     nothing but a standalone expression).
     """
-    parser = _Parser()
     sites: list[Site] = []
     for resource in view.resources:
         for key, place in (("template", Place.TEMPLATE), ("externalRef", Place.EXTERNAL_REF)):
             base = (*resource.path, key)
             for path, value in walk_values(resource.raw.get(key), base):
                 if isinstance(value, str) and "${" in value:
-                    sites.append(parser.site(place, resource, path, value))
+                    sites.append(_site(place, resource, path, value))
         for key, place in (("readyWhen", Place.READY_WHEN), ("includeWhen", Place.INCLUDE_WHEN)):
             for index, value in enumerate(as_list(resource.raw.get(key))):
                 if isinstance(value, str):
-                    sites.append(parser.site(place, resource, (*resource.path, key, index), value))
+                    sites.append(_site(place, resource, (*resource.path, key, index), value))
         for index, dimension in enumerate(as_list(resource.raw.get("forEach"))):
             for name, value in as_map(dimension).items():
                 if isinstance(value, str):
                     path = (*resource.path, "forEach", index, str(name))
-                    sites.append(parser.site(Place.FOR_EACH, resource, path, value))
-    sites.extend(_status_sites(view, parser))
+                    sites.append(_site(Place.FOR_EACH, resource, path, value))
+    sites.extend(_status_sites(view))
     return sites
 
 
-def _status_sites(view: RgdView, parser: _Parser) -> Iterator[Site]:
+def _status_sites(view: RgdView) -> Iterator[Site]:
     status = as_map(view.schema.get("status"))
     base = ("spec", "schema", "status")
     for key, value in status.items():
@@ -204,11 +197,11 @@ def _status_sites(view: RgdView, parser: _Parser) -> Iterator[Site]:
         if key == "conditions" and isinstance(value, list):
             for index, entry in enumerate(value):
                 if isinstance(entry, str):
-                    yield parser.site(Place.CONDITION, None, (*path, index), entry)
+                    yield _site(Place.CONDITION, None, (*path, index), entry)
             continue
         for leaf_path, leaf in walk_values(value, path):
             if isinstance(leaf, str) and "${" in leaf:
-                yield parser.site(Place.STATUS, None, leaf_path, leaf)
+                yield _site(Place.STATUS, None, leaf_path, leaf)
 
 
 def resource_sites(sites: list[Site], resource: ResourceView) -> list[Site]:
