@@ -207,10 +207,10 @@ def _check(
     adopt: bool,
     force: bool,
     label: str,
-    folders: _Folders | None = None,
+    folders: _Folders,
 ) -> None:
-    """Raise, listing every offending path, before anything is changed."""
-    folders = folders or _Folders(root)
+    """Raise, listing every offending path, before anything is changed (``folders``: the tree under
+    ``root`` as this run reads it)."""
     blocked = [p for p in plan.files if not folders.inside(p) or folders.is_dir(p)]
     blocked += [p for p in plan.files if folders.under_file(p)]
     if blocked:
