@@ -28,10 +28,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kro_gen.registry.kinds import DEFS_URI
+from kro_gen.registry.kinds import DEFS_MARK, DEFS_URI
 
-_DEFS_MARK = "#/$defs/"
-_ABSOLUTE_MARK = DEFS_URI + _DEFS_MARK
+_ABSOLUTE_MARK = DEFS_URI + DEFS_MARK
 
 #: Keywords that never make an instance invalid for the registry's validators (no format checker).
 _ANNOTATIONS = frozenset(
@@ -127,8 +126,8 @@ class FastChecker:
             return None
         if ref.startswith(_ABSOLUTE_MARK):
             name = ref[len(_ABSOLUTE_MARK) :]
-        elif in_defs and ref.startswith(_DEFS_MARK):
-            name = ref[len(_DEFS_MARK) :]
+        elif in_defs and ref.startswith(DEFS_MARK):
+            name = ref[len(DEFS_MARK) :]
         else:
             return None
         if "/" in name or "~" in name:

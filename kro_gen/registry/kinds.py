@@ -37,7 +37,7 @@ from kro_gen.registry.gitops_crds import BUNDLED_KINDS
 #: libraries but runs on any supported cluster; 1.32 is the oldest minor still widely deployed).
 DEFAULT_KUBERNETES_VERSION = "1.32"
 DEFS_URI = "https://kubernetes.io/api/_definitions.json"
-_DEFS_MARK = "#/$defs/"
+DEFS_MARK = "#/$defs/"  # how a $ref names a definition, after DEFS_URI or inside the definitions
 
 #: Built-in kinds that are cluster-scoped, by (group, kind); every other built-in kind is namespaced.
 #: The bundled JSON schemas do not record scope; this is ``kubectl api-resources --namespaced=false``
@@ -108,7 +108,7 @@ class _Builtins:
     def root(self, gvk: Gvk, name: str) -> dict[str, Any]:
         """The root schema of a bundled kind: a reference into the definitions (one object per kind)."""
         if gvk not in self.roots:
-            self.roots[gvk] = {"$ref": f"{DEFS_URI}{_DEFS_MARK}{name}"}
+            self.roots[gvk] = {"$ref": f"{DEFS_URI}{DEFS_MARK}{name}"}
         return self.roots[gvk]
 
     def referencing_registry(self) -> Any:
@@ -374,7 +374,7 @@ class SchemaRegistry:
         seen = 0
         while isinstance(node.get("$ref"), str) and seen < 32:
             ref: str = node["$ref"]
-            target = self._builtins.defs.get(ref.partition(_DEFS_MARK)[2]) if _DEFS_MARK in ref else None
+            target = self._builtins.defs.get(ref.partition(DEFS_MARK)[2]) if DEFS_MARK in ref else None
             if target is None:
                 return {}
             node, seen = target, seen + 1
