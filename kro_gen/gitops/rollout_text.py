@@ -34,8 +34,7 @@ def _applies_summary(applies: Sequence[str]) -> str:
     ``100 objects of 100 kinds (A, B, C, ...)`` when there are too many kinds to count each."""
     counts = sorted(Counter(_kind(entry) for entry in applies).items(), key=lambda kc: (-kc[1], kc[0]))
     if len(counts) > _KINDS_SHOWN:
-        named = ", ".join(sorted(kind for kind, _ in counts)[:3])
-        return f"{len(applies):,} objects of {len(counts):,} kinds ({named}, ...)"
+        return _of_kinds(len(applies), [kind for kind, _ in counts])
     return f"{len(applies):,} objects: " + ", ".join(f"{count:,} {kind}" for kind, count in counts)
 
 
@@ -56,8 +55,12 @@ def _subjects(subjects: Sequence[str]) -> str:
     kinds = sorted(counts)
     if len(kinds) <= 3:
         return "each of " + " and ".join(f"{counts[kind]:,} {kind}" for kind in kinds)
-    named = ", ".join(kinds[:3])
-    return f"each of {len(subjects):,} objects of {len(kinds):,} kinds ({named}, ...)"
+    return "each of " + _of_kinds(len(subjects), kinds)
+
+
+def _of_kinds(objects: int, kinds: Sequence[str]) -> str:
+    """``1,000 objects of 1,000 kinds (A, B, C, ...)``: too many kinds to count each, three named."""
+    return f"{objects:,} objects of {len(kinds):,} kinds ({', '.join(sorted(kinds)[:3])}, ...)"
 
 
 def _waits_summary(waits_for: Sequence[str], limit: int) -> list[str]:
